@@ -1,0 +1,178 @@
+package org.jvirt.api;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jvirt.core.internal.Connections;
+import org.jvirt.xml.CapabilitiesDef;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A connection to one hypervisor (libvirt's virConnect). Thread-safe; close it when done
+ * ({@link #close()} is idempotent). Every call throws {@link VirtException} on failure.
+ */
+@ProviderType
+public interface Connect extends AutoCloseable {
+
+    // ---- opening -------------------------------------------------------------------------------
+
+    /** Opens a read-write connection; a null or empty URI picks the default (see the README). */
+    static Connect open(String uri) {
+        return Connections.open(uri, null, Set.of());
+    }
+
+    static Connect openReadOnly(String uri) {
+        return Connections.open(uri, null, Set.of(OpenFlag.READ_ONLY));
+    }
+
+    /** Opens with a callback that answers the driver's credential requests. */
+    static Connect open(String uri, ConnectAuth auth, Set<OpenFlag> flags) {
+        return Connections.open(uri, auth, flags);
+    }
+
+    /** libvirt-compatible version of this library: major * 1,000,000 + minor * 1,000 + release. */
+    static long libraryVersion() {
+        return Connections.LIBRARY_VERSION;
+    }
+
+    // ---- errors ----------------------------------------------------------------------------------
+
+    /** The last error reported on this thread, or null (libvirt's virGetLastError). */
+    static VirtError lastError() {
+        return Connections.lastError();
+    }
+
+    static void resetThreadLastError() {
+        Connections.resetLastError();
+    }
+
+    /** Adds a listener told of every error on every connection (libvirt's virSetErrorFunc). */
+    static void addGlobalErrorListener(ErrorListener listener) {
+        Connections.addGlobalErrorListener(listener);
+    }
+
+    static void removeGlobalErrorListener(ErrorListener listener) {
+        Connections.removeGlobalErrorListener(listener);
+    }
+
+    /** Adds a listener told of errors on this connection (libvirt's virConnSetErrorFunc). */
+    void addErrorListener(ErrorListener listener);
+
+    void removeErrorListener(ErrorListener listener);
+
+    /** The last error reported on this connection, or null (libvirt's virConnGetLastError). */
+    VirtError getLastError();
+
+    void resetLastError();
+
+    // ---- the connection ----------------------------------------------------------------------------
+
+    /** The hypervisor type, e.g. "Test" or "QEMU". */
+    String getType();
+
+    /** The hypervisor version, as major * 1,000,000 + minor * 1,000 + release. */
+    long getVersion();
+
+    long getLibVersion();
+
+    String getHostname();
+
+    /** The canonical URI of this connection. */
+    String getURI();
+
+    int getMaxVcpus(String type);
+
+    String getCapabilities();
+
+    CapabilitiesDef getCapabilitiesDef();
+
+    NodeInfo nodeInfo();
+
+    long getFreeMemory();
+
+    boolean isAlive();
+
+    boolean isSecure();
+
+    boolean isEncrypted();
+
+    boolean isReadOnly();
+
+    @Override
+    void close();
+
+    // ---- domains ---------------------------------------------------------------------------------
+
+    /** Ids of running domains. */
+    int[] listDomains();
+
+    int numOfDomains();
+
+    /** Names of defined, inactive domains. */
+    List<String> listDefinedDomains();
+
+    int numOfDefinedDomains();
+
+    /** All domains matching every given flag group (libvirt's virConnectListAllDomains). */
+    List<Domain> listAllDomains(Set<ListDomainsFlag> flags);
+
+    default List<Domain> listAllDomains() {
+        return listAllDomains(Set.of());
+    }
+
+    Domain lookupById(int id);
+
+    Domain lookupByName(String name);
+
+    Domain lookupByUUID(UUID uuid);
+
+    Domain lookupByUUIDString(String uuid);
+
+    /** Defines (or redefines) a persistent domain without starting it. */
+    Domain defineXML(String xml);
+
+    /** Creates and starts a transient domain. */
+    Domain createXML(String xml);
+
+    /** Old name of {@link #createXML(String)} (libvirt's virDomainCreateLinux). */
+    default Domain createLinux(String xml) {
+        return createXML(xml);
+    }
+
+    /** Restores a domain saved with {@link Domain#save(String)}. */
+    void restore(String file);
+
+    void restore(String file, ProgressListener progress);
+
+    /** Converts domain XML to the hypervisor's native config, e.g. "qemu-argv". */
+    String domainXMLToNative(String nativeFormat, String xml);
+
+    // ---- networks --------------------------------------------------------------------------------
+
+    List<String> listNetworks();
+
+    int numOfNetworks();
+
+    List<String> listDefinedNetworks();
+
+    int numOfDefinedNetworks();
+
+    List<Network> listAllNetworks(Set<ListNetworksFlag> flags);
+
+    Network networkLookupByName(String name);
+
+    Network networkLookupByUUID(UUID uuid);
+
+    Network networkLookupByUUIDString(String uuid);
+
+    Network networkDefineXML(String xml);
+
+    Network networkCreateXML(String xml);
+
+    // ---- events ----------------------------------------------------------------------------------
+
+    void addDomainEventListener(DomainEventListener listener);
+
+    void removeDomainEventListener(DomainEventListener listener);
+}

@@ -1,0 +1,124 @@
+package org.jvirt.api;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A cheap handle on one domain (libvirt's virDomain); it needs no freeing. Calls go through the
+ * connection that made it and throw {@link VirtException} on failure.
+ */
+@ProviderType
+public interface Domain {
+
+    Connect getConnect();
+
+    String getName();
+
+    UUID getUUID();
+
+    String getUUIDString();
+
+    /** The id while running, or -1. */
+    int getID();
+
+    String getOSType();
+
+    DomainInfo getInfo();
+
+    DomainStatus getState();
+
+    String getXMLDesc(Set<XmlFlag> flags);
+
+    default String getXMLDesc() {
+        return getXMLDesc(Set.of());
+    }
+
+    boolean isActive();
+
+    boolean isPersistent();
+
+    // ---- lifecycle -------------------------------------------------------------------------------
+
+    /** Starts a defined domain. */
+    void create();
+
+    void destroy();
+
+    void shutdown();
+
+    void reboot();
+
+    void suspend();
+
+    void resume();
+
+    /** Saves memory state to a file and stops the domain. */
+    void save(String file);
+
+    void save(String file, ProgressListener progress);
+
+    /** Writes a core dump of the domain's memory to a file. */
+    void coreDump(String file);
+
+    void coreDump(String file, ProgressListener progress);
+
+    void undefine();
+
+    boolean getAutostart();
+
+    void setAutostart(boolean autostart);
+
+    // ---- resources -------------------------------------------------------------------------------
+
+    long getMaxMemory();
+
+    void setMaxMemory(long kib);
+
+    void setMemory(long kib);
+
+    void setMemory(long kib, Set<MemoryFlag> flags);
+
+    void setVcpus(int count);
+
+    void setVcpus(int count, Set<VcpuFlag> flags);
+
+    int getMaxVcpus();
+
+    List<VcpuInfo> getVcpus();
+
+    void pinVcpu(int vcpu, BitSet cpus);
+
+    String getSchedulerType();
+
+    List<TypedParameter> getSchedulerParameters();
+
+    void setSchedulerParameters(List<TypedParameter> params);
+
+    // ---- devices and stats -----------------------------------------------------------------------
+
+    void attachDevice(String xml);
+
+    void attachDevice(String xml, Set<ModifyFlag> flags);
+
+    void detachDevice(String xml);
+
+    void detachDevice(String xml, Set<ModifyFlag> flags);
+
+    BlockStats blockStats(String device);
+
+    InterfaceStats interfaceStats(String device);
+
+    // ---- migration -------------------------------------------------------------------------------
+
+    /** Migrates to another connection; returns the domain there (libvirt's virDomainMigrate). */
+    Domain migrate(Connect destination, Set<MigrateFlag> flags, String newName, String uri, long bandwidthMiBs,
+            ProgressListener progress);
+
+    /** Migrates to a destination URI (libvirt's virDomainMigrateToURI). */
+    void migrateToURI(String destinationUri, Set<MigrateFlag> flags, String newName, long bandwidthMiBs,
+            ProgressListener progress);
+}

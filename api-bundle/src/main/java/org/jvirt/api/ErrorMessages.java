@@ -1,0 +1,120 @@
+package org.jvirt.api;
+
+/** libvirt's message text for each error code, so that jvirt prints what libvirt prints. */
+final class ErrorMessages {
+    private ErrorMessages() {
+    }
+
+    /** libvirt's text for the code, with the detail after it, or alone when detail is null. */
+    static String prefix(ErrorCode code, String detail) {
+        return switch (code) {
+            case INTERNAL_ERROR -> detail == null ? "internal error" : "internal error: " + detail;
+            case NO_MEMORY -> detail == null ? "out of memory" : "out of memory: " + detail;
+            case NO_SUPPORT -> detail == null ? "this function is not supported by the connection driver" : "this function is not supported by the connection driver: " + detail;
+            case UNKNOWN_HOST -> detail == null ? "unknown host" : "unknown host " + detail;
+            case NO_CONNECT -> detail == null ? "no connection driver available" : "no connection driver available for " + detail;
+            case INVALID_CONN -> detail == null ? "invalid connection pointer in" : "invalid connection pointer in " + detail;
+            case INVALID_DOMAIN -> detail == null ? "invalid domain pointer in" : "invalid domain pointer in " + detail;
+            case INVALID_ARG -> detail == null ? "invalid argument" : "invalid argument: " + detail;
+            case OPERATION_FAILED -> detail == null ? "operation failed" : "operation failed: " + detail;
+            case GET_FAILED -> detail == null ? "GET operation failed" : "GET operation failed: " + detail;
+            case POST_FAILED -> detail == null ? "POST operation failed" : "POST operation failed: " + detail;
+            case HTTP_ERROR -> detail == null ? "got unknown HTTP error code" : "got unknown HTTP error code " + detail;
+            case SEXPR_SERIAL -> detail == null ? "failed to serialize S-Expr" : "failed to serialize S-Expr: " + detail;
+            case NO_XEN -> detail == null ? "could not use Xen hypervisor entry" : "could not use Xen hypervisor entry " + detail;
+            case XEN_CALL -> detail == null ? "failed Xen syscall" : "failed Xen syscall " + detail;
+            case OS_TYPE -> detail == null ? "unknown OS type" : "unknown OS type " + detail;
+            case NO_KERNEL -> detail == null ? "missing kernel information" : "missing kernel information: " + detail;
+            case NO_ROOT -> detail == null ? "missing root device information" : "missing root device information in " + detail;
+            case NO_SOURCE -> detail == null ? "missing source information for device" : "missing source information for device " + detail;
+            case NO_TARGET -> detail == null ? "missing target information for device" : "missing target information for device " + detail;
+            case NO_NAME -> detail == null ? "missing name information" : "missing name information in " + detail;
+            case NO_OS -> detail == null ? "missing operating system information" : "missing operating system information for " + detail;
+            case NO_DEVICE -> detail == null ? "missing devices information" : "missing devices information for " + detail;
+            case NO_XENSTORE -> detail == null ? "could not connect to Xen Store" : "could not connect to Xen Store " + detail;
+            case DRIVER_FULL -> detail == null ? "too many drivers registered" : "too many drivers registered in " + detail;
+            case CALL_FAILED -> detail == null ? "library call failed" : "library call failed: " + detail;
+            case XML_ERROR -> detail == null ? "XML description is invalid or not well formed" : "XML error: " + detail;
+            case DOM_EXIST -> detail == null ? "this domain exists already" : "domain " + detail + " exists already";
+            case OPERATION_DENIED -> detail == null ? "operation forbidden for read only access" : "operation forbidden: " + detail;
+            case OPEN_FAILED -> detail == null ? "failed to open configuration file" : "failed to open configuration file " + detail;
+            case READ_FAILED -> detail == null ? "failed to read configuration file" : "failed to read configuration file " + detail;
+            case PARSE_FAILED -> detail == null ? "failed to parse configuration file" : "failed to parse configuration file " + detail;
+            case CONF_SYNTAX -> detail == null ? "configuration file syntax error" : "configuration file syntax error: " + detail;
+            case WRITE_FAILED -> detail == null ? "failed to write configuration file" : "failed to write configuration file: " + detail;
+            case INVALID_NETWORK -> detail == null ? "invalid network pointer in" : "invalid network pointer in " + detail;
+            case NETWORK_EXIST -> detail == null ? "this network exists already" : "network " + detail + " exists already";
+            case WAR_NO_NETWORK -> detail == null ? "Failed to find the network" : "Failed to find the network: " + detail;
+            case NO_DOMAIN -> detail == null ? "Domain not found" : "Domain not found: " + detail;
+            case NO_NETWORK -> detail == null ? "Network not found" : "Network not found: " + detail;
+            case INVALID_MAC -> detail == null ? "invalid MAC address" : "invalid MAC address: " + detail;
+            case AUTH_FAILED -> detail == null ? "authentication failed" : "authentication failed: " + detail;
+            case INVALID_STORAGE_POOL -> detail == null ? "invalid storage pool pointer in" : "invalid storage pool pointer in " + detail;
+            case INVALID_STORAGE_VOL -> detail == null ? "invalid storage volume pointer in" : "invalid storage volume pointer in " + detail;
+            case WAR_NO_STORAGE -> detail == null ? "Failed to find a storage driver" : "Failed to find a storage driver: " + detail;
+            case NO_STORAGE_POOL -> detail == null ? "Storage pool not found" : "Storage pool not found: " + detail;
+            case NO_STORAGE_VOL -> detail == null ? "Storage volume not found" : "Storage volume not found: " + detail;
+            case WAR_NO_NODE -> detail == null ? "Failed to find a node driver" : "Failed to find a node driver: " + detail;
+            case INVALID_NODE_DEVICE -> detail == null ? "invalid node device pointer" : "invalid node device pointer in " + detail;
+            case NO_NODE_DEVICE -> detail == null ? "Node device not found" : "Node device not found: " + detail;
+            case NO_SECURITY_MODEL -> detail == null ? "Security model not found" : "Security model not found: " + detail;
+            case OPERATION_INVALID -> detail == null ? "Requested operation is not valid" : "Requested operation is not valid: " + detail;
+            case WAR_NO_INTERFACE -> detail == null ? "Failed to find the interface" : "Failed to find the interface: " + detail;
+            case NO_INTERFACE -> detail == null ? "Interface not found" : "Interface not found: " + detail;
+            case INVALID_INTERFACE -> detail == null ? "invalid interface pointer in" : "invalid interface pointer in " + detail;
+            case MULTIPLE_INTERFACES -> detail == null ? "multiple matching interfaces found" : "multiple matching interfaces found: " + detail;
+            case WAR_NO_NWFILTER -> detail == null ? "Failed to start the nwfilter driver" : "Failed to start the nwfilter driver: " + detail;
+            case INVALID_NWFILTER -> detail == null ? "Invalid network filter" : "Invalid network filter: " + detail;
+            case NO_NWFILTER -> detail == null ? "Network filter not found" : "Network filter not found: " + detail;
+            case BUILD_FIREWALL -> detail == null ? "Error while building firewall" : "Error while building firewall: " + detail;
+            case WAR_NO_SECRET -> detail == null ? "Failed to find a secret storage driver" : "Failed to find a secret storage driver: " + detail;
+            case INVALID_SECRET -> detail == null ? "Invalid secret" : "Invalid secret: " + detail;
+            case NO_SECRET -> detail == null ? "Secret not found" : "Secret not found: " + detail;
+            case CONFIG_UNSUPPORTED -> detail == null ? "unsupported configuration" : "unsupported configuration: " + detail;
+            case OPERATION_TIMEOUT -> detail == null ? "Timed out during operation" : "Timed out during operation: " + detail;
+            case MIGRATE_PERSIST_FAILED -> detail == null ? "Failed to make domain persistent after migration" : "Failed to make domain persistent after migration: " + detail;
+            case HOOK_SCRIPT_FAILED -> detail == null ? "Hook script execution failed" : "Hook script execution failed: " + detail;
+            case INVALID_DOMAIN_SNAPSHOT -> detail == null ? "Invalid domain snapshot" : "Invalid domain snapshot: " + detail;
+            case NO_DOMAIN_SNAPSHOT -> detail == null ? "Domain snapshot not found" : "Domain snapshot not found: " + detail;
+            case INVALID_STREAM -> detail == null ? "invalid stream pointer" : "invalid stream pointer in " + detail;
+            case ARGUMENT_UNSUPPORTED -> detail == null ? "argument unsupported" : "argument unsupported: " + detail;
+            case STORAGE_PROBE_FAILED -> detail == null ? "Storage pool probe failed" : "Storage pool probe failed: " + detail;
+            case STORAGE_POOL_BUILT -> detail == null ? "Storage pool already built" : "Storage pool already built: " + detail;
+            case SNAPSHOT_REVERT_RISKY -> detail == null ? "revert requires force" : "revert requires force: " + detail;
+            case OPERATION_ABORTED -> detail == null ? "operation aborted" : "operation aborted: " + detail;
+            case AUTH_CANCELLED -> detail == null ? "authentication cancelled" : "authentication cancelled: " + detail;
+            case NO_DOMAIN_METADATA -> detail == null ? "metadata not found" : "metadata not found: " + detail;
+            case MIGRATE_UNSAFE -> detail == null ? "Unsafe migration" : "Unsafe migration: " + detail;
+            case OVERFLOW -> detail == null ? "numerical overflow" : "numerical overflow: " + detail;
+            case BLOCK_COPY_ACTIVE -> detail == null ? "block copy still active" : "block copy still active: " + detail;
+            case OPERATION_UNSUPPORTED -> detail == null ? "Operation not supported" : "Operation not supported: " + detail;
+            case SSH -> detail == null ? "SSH transport error" : "SSH transport error: " + detail;
+            case AGENT_UNRESPONSIVE -> detail == null ? "Guest agent is not responding" : "Guest agent is not responding: " + detail;
+            case RESOURCE_BUSY -> detail == null ? "resource busy" : "resource busy: " + detail;
+            case ACCESS_DENIED -> detail == null ? "access denied" : "access denied: " + detail;
+            case DBUS_SERVICE -> detail == null ? "error from service" : "error from service: " + detail;
+            case STORAGE_VOL_EXIST -> detail == null ? "this storage volume exists already" : "storage volume " + detail + " exists already";
+            case CPU_INCOMPATIBLE -> detail == null ? "the CPU is incompatible with host CPU" : "the CPU is incompatible with host CPU: " + detail;
+            case XML_INVALID_SCHEMA -> detail == null ? "XML document failed to validate against schema" : "XML document failed to validate against schema: " + detail;
+            case MIGRATE_FINISH_OK -> detail == null ? "migration successfully aborted" : "migration successfully aborted: " + detail;
+            case AUTH_UNAVAILABLE -> detail == null ? "authentication unavailable" : "authentication unavailable: " + detail;
+            case NO_SERVER -> detail == null ? "Server not found" : "Server not found: " + detail;
+            case NO_CLIENT -> detail == null ? "Client not found" : "Client not found: " + detail;
+            case AGENT_UNSYNCED -> detail == null ? "guest agent replied with wrong id to guest-sync command" : "guest agent replied with wrong id to guest-sync command: " + detail;
+            case LIBSSH -> detail == null ? "libssh transport error" : "libssh transport error: " + detail;
+            case DEVICE_MISSING -> detail == null ? "device not found" : "device not found: " + detail;
+            case INVALID_NWFILTER_BINDING -> detail == null ? "Invalid network filter binding" : "Invalid network filter binding: " + detail;
+            case NO_NWFILTER_BINDING -> detail == null ? "Network filter binding not found" : "Network filter binding not found: " + detail;
+            case INVALID_DOMAIN_CHECKPOINT -> detail == null ? "Invalid domain checkpoint" : "Invalid domain checkpoint: " + detail;
+            case NO_DOMAIN_CHECKPOINT -> detail == null ? "Domain checkpoint not found" : "Domain checkpoint not found: " + detail;
+            case NO_DOMAIN_BACKUP -> detail == null ? "Domain backup job id not found" : "Domain backup job id not found: " + detail;
+            case INVALID_NETWORK_PORT -> detail == null ? "Invalid network port pointer" : "Invalid network port pointer: " + detail;
+            case NETWORK_PORT_EXIST -> detail == null ? "this network port exists already" : "network port " + detail + " exists already";
+            case NO_NETWORK_PORT -> detail == null ? "network port not found" : "network port not found: " + detail;
+            case NO_HOSTNAME -> detail == null ? "no hostname found" : "no hostname found: " + detail;
+            case CHECKPOINT_INCONSISTENT -> detail == null ? "checkpoint inconsistent" : "checkpoint inconsistent: " + detail;
+            case MULTIPLE_DOMAINS -> detail == null ? "multiple matching domains found" : "multiple matching domains found: " + detail;
+            default -> detail == null ? "unknown error" : detail;
+        };
+    }
+}

@@ -1,0 +1,10 @@
+package org.jvirt.spi;
+
+/**
+ * What one migration phase hands to the next (libvirt's v3 begin/prepare/perform/finish/confirm).
+ *
+ * @param text   the domain XML (after begin) or the URI to migrate to (after prepare)
+ * @param cookie opaque driver data for the other side
+ */
+public record MigrationStep(String text, byte[] cookie) {
+}
