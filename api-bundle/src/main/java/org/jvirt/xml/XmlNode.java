@@ -86,10 +86,21 @@ public final class XmlNode {
 
     /** Formats this element in libvirt's layout (2-space indentation, single quotes). */
     public void format(StringBuilder sb, int indent) {
+        format(sb, indent, name.equals("metadata"));
+    }
+
+    /** @param dq quote attributes with double quotes, as libxml2 dumps foreign content (metadata) */
+    void format(StringBuilder sb, int indent, boolean dq) {
         XmlOut.indent(sb, indent);
         sb.append('<').append(name);
         for (Map.Entry<String, String> e : attributes.entrySet()) {
-            XmlOut.attr(sb, e.getKey(), e.getValue());
+            if (dq && !name.equals("metadata")) {
+                sb.append(' ').append(e.getKey()).append("=\"");
+                XmlOut.escape(sb, e.getValue(), true);
+                sb.append('"');
+            } else {
+                XmlOut.attr(sb, e.getKey(), e.getValue());
+            }
         }
         String t = text == null ? null : text.trim();
         boolean hasText = t != null && !t.isEmpty();
@@ -108,7 +119,7 @@ public final class XmlNode {
                 sb.append('\n');
             }
             for (XmlNode c : children) {
-                c.format(sb, indent + 2);
+                c.format(sb, indent + 2, dq);
             }
             XmlOut.indent(sb, indent);
         }

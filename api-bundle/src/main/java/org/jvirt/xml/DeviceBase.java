@@ -1,0 +1,68 @@
+package org.jvirt.xml;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Fields every device has: address, alias, boot order and unknown child elements. */
+abstract class DeviceBase {
+    AddressDef address;
+    String alias;
+    int bootOrder;
+    final List<XmlNode> extras = new ArrayList<>(0);
+
+    public AddressDef getAddress() { return address; }
+    public void setAddress(AddressDef address) { this.address = address; }
+    public String getAlias() { return alias; }
+    public void setAlias(String alias) { this.alias = alias; }
+    public int getBootOrder() { return bootOrder; }
+    public void setBootOrder(int order) { this.bootOrder = order; }
+    public List<XmlNode> getExtraElements() { return extras; }
+
+    void copyBaseTo(DeviceBase d) {
+        d.address = address == null ? null : address.copy();
+        d.alias = alias;
+        d.bootOrder = bootOrder;
+        for (XmlNode x : extras) {
+            d.extras.add(x.copy());
+        }
+    }
+
+    /** Handles the common children; returns false when the child is not one of them. */
+    boolean parseCommon(XmlNode c) {
+        switch (c.getName()) {
+            case "address":
+                address = AddressDef.parse(c);
+                return true;
+            case "alias":
+                alias = c.attr("name");
+                return true;
+            case "boot":
+                bootOrder = XmlIn.integer(c.attr("order"), "boot order");
+                if (bootOrder <= 0) {
+                    throw XmlIn.xmlError("incorrect boot order '" + c.attr("order") + "', expecting positive integer");
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Formats unknown children, then boot order, alias and address, as libvirt ends each device. */
+    void formatTail(StringBuilder sb, int indent) {
+        for (XmlNode x : extras) {
+            x.format(sb, indent);
+        }
+        if (bootOrder > 0) {
+            XmlOut.indent(sb, indent);
+            sb.append("<boot order='").append(bootOrder).append("'/>\n");
+        }
+        XmlOut.empty(sb, indent, "alias", "name", alias);
+        if (address != null) {
+            address.format(sb, indent);
+        }
+    }
+
+    boolean hasTail() {
+        return !extras.isEmpty() || bootOrder > 0 || alias != null || address != null;
+    }
+}

@@ -1,0 +1,68 @@
+package org.jvirt.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jvirt.api.Connect;
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.VirtException;
+import org.junit.jupiter.api.Test;
+
+/** Driver selection by scheme and ranking outside OSGi, through ServiceLoader. */
+class DriverSelectionTest {
+
+    @Test
+    void highestRankingDriverServesTheScheme() {
+        try (Connect c = Connect.open("fake:///x")) {
+            assertEquals("high", c.getType());
+        }
+        try (Connect c = Connect.open("fake2:///x")) {
+            assertEquals("high", c.getType(), "a driver may serve several schemes");
+        }
+    }
+
+    @Test
+    void aDeclinedUriGoesToTheNextDriver() {
+        try (Connect c = Connect.open("fake:///not-mine")) {
+            assertEquals("low", c.getType());
+        }
+    }
+
+    @Test
+    void declinedByAllIsNoConnectNotAFailure() {
+        VirtException e = assertThrows(VirtException.class, () -> Connect.open("shy:///x"));
+        assertEquals(ErrorCode.NO_CONNECT, e.code());
+        assertEquals("no connection driver available for shy:///x", e.getMessage());
+        VirtException none = assertThrows(VirtException.class, () -> Connect.open("nosuch:///"));
+        assertEquals(ErrorCode.NO_CONNECT, none.code());
+    }
+
+    @Test
+    void hostOrTransportGoesToTheRemoteScheme() {
+        try (Connect c = Connect.open("fake://somehost/x")) {
+            assertEquals("remote", c.getType());
+        }
+        try (Connect c = Connect.open("fake+ssh:///x")) {
+            assertEquals("remote", c.getType());
+        }
+    }
+
+    @Test
+    void brokenAndSchemelessDriversAreListedAsRejected() {
+        var rejected = DriverRegistry.get().rejected();
+        assertTrue(rejected.stream().anyMatch(r -> r.name().equals("noscheme") && r.reason().contains("scheme")),
+                rejected::toString);
+        assertTrue(rejected.stream().anyMatch(r -> r.reason().contains("Missing")), rejected::toString);
+        assertTrue(DriverRegistry.get().active().stream().anyMatch(e -> e.name().equals("high")
+                && e.schemes().contains("fake") && e.ranking() == 5));
+    }
+
+    @Test
+    void badUrisAreInvalidArg() {
+        for (String bad : new String[] {"no-scheme-here", "://x", "fake://host:99999/", "fa ke:///"}) {
+            VirtException e = assertThrows(VirtException.class, () -> Connect.open(bad), bad);
+            assertEquals(ErrorCode.INVALID_ARG, e.code(), bad);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.jvirt.core.internal;
+
+import java.util.Optional;
+import java.util.Set;
+
+import org.jvirt.api.VirtUri;
+import org.jvirt.spi.Driver;
+import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.OpenContext;
+
+/** Drivers found through ServiceLoader by the registry tests. */
+public final class FakeDrivers {
+    private FakeDrivers() {
+    }
+
+    /** A connection that only knows who made it. */
+    record Conn(String type, String uri) implements DriverConnection {
+        @Override
+        public void close() {
+        }
+    }
+
+    abstract static class Base implements Driver {
+        private final String name;
+        private final String scheme;
+        private final int ranking;
+
+        Base(String name, String scheme, int ranking) {
+            this.name = name;
+            this.scheme = scheme;
+            this.ranking = ranking;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Set<String> schemes() {
+            return scheme == null ? Set.of() : Set.of(scheme, scheme + "2");
+        }
+
+        @Override
+        public int ranking() {
+            return ranking;
+        }
+
+        @Override
+        public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
+            return Optional.of(new Conn(name, uri.toString()));
+        }
+    }
+
+    public static final class Low extends Base {
+        public Low() {
+            super("low", "fake", 1);
+        }
+    }
+
+    public static final class High extends Base {
+        public High() {
+            super("high", "fake", 5);
+        }
+
+        @Override
+        public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
+            // declines one path so that the next driver for the scheme is asked
+            return uri.path().equals("/not-mine") ? Optional.empty() : super.open(uri, context);
+        }
+    }
+
+    public static final class Decliner extends Base {
+        public Decliner() {
+            super("decliner", "shy", 0);
+        }
+
+        @Override
+        public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
+            return Optional.empty();
+        }
+    }
+
+    public static final class NoScheme extends Base {
+        public NoScheme() {
+            super("noscheme", null, 0);
+        }
+    }
+
+    public static final class Remote extends Base {
+        public Remote() {
+            super("remote", "remote", 0);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.jvirt.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The framework set-up shared by the in-container tests. Runs outside the framework only (from the
+ * {@code @Configuration} methods).
+ *
+ * <p>jvirt's own bundles are provisioned as {@code file:} URLs from {@code target/bundles}: reactor
+ * snapshots are not in the local repository during a build, so {@code mvn:} URLs cannot be used. The
+ * pom hands over each module's file as Maven resolved it: the bundle jar under {@code mvn verify}, the
+ * module's output folder (holding bnd's {@code META-INF/MANIFEST.MF}) under {@code mvn test}; a folder is
+ * jarred here so that both phases install a real bundle jar.
+ */
+public final class ItestConfig {
+
+    /** Symbolic names of jvirt's bundles, as set in their bnd.bnd. */
+    public static final String API_BSN = "org.jvirt.api";
+    public static final String TEST_DRIVER_BSN = "org.jvirt.driver.test";
+
+    private ItestConfig() {
+    }
+
+    /** Felix SCR and its API bundles, api-bundle, and the given extra jvirt bundles. */
+    public static Option base(Option... extra) {
+        return composite(
+                cleanCaches(true),
+                systemTimeout(30_000),
+                // pax-logging (Pax Exam's own) logs at DEBUG inside the framework unless told
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                junitBundles(),
+                thirdParty("org.osgi.util.function.jar"),
+                thirdParty("org.osgi.util.promise.jar"),
+                thirdParty("org.osgi.service.component.jar"),
+                thirdParty("org.apache.felix.scr.jar"),
+                jvirt("itest.bundle.api", "api-bundle.jar"),
+                composite(extra));
+    }
+
+    /** jvirt's test driver bundle. */
+    public static Option testDriver() {
+        return jvirt("itest.bundle.test", "test-bundle.jar");
+    }
+
+    private static Path bundlesDir() {
+        String dir = System.getProperty("itest.bundles.dir");
+        if (dir == null || dir.isEmpty()) {
+            throw new IllegalStateException("system property itest.bundles.dir is not set: run the tests through Maven");
+        }
+        return Paths.get(dir);
+    }
+
+    private static Option thirdParty(String fileName) {
+        Path p = bundlesDir().resolve(fileName);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException(p + " is missing: the pom copies it in generate-test-resources");
+        }
+        return bundle(p.toUri().toString());
+    }
+
+    private static Option jvirt(String property, String fileName) {
+        String from = System.getProperty(property);
+        if (from == null || from.isEmpty() || from.startsWith("${")) {
+            throw new IllegalStateException("system property " + property + " is not set: run the tests through Maven");
+        }
+        Path source = Paths.get(from);
+        Path target = bundlesDir().resolve(fileName);
+        try {
+            Files.createDirectories(target.getParent());
+            if (Files.isDirectory(source)) {
+                jar(source, target);
+            } else {
+                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot provision " + source + " as " + target, e);
+        }
+        return bundle(target.toUri().toString());
+    }
+
+    /** Jars a bundle's output folder, manifest first as the JarInputStream readers expect. */
+    private static void jar(Path dir, Path target) throws IOException {
+        Path manifest = dir.resolve("META-INF/MANIFEST.MF");
+        if (!Files.isRegularFile(manifest)) {
+            throw new IOException(dir + " has no META-INF/MANIFEST.MF: is bnd-maven-plugin active for it?");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(p -> !p.equals(dir) && !p.equals(manifest) && !p.equals(manifest.getParent()))
+                    .sorted().toList();
+        }
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out)) {
+            jar.putNextEntry(new JarEntry("META-INF/"));
+            jar.closeEntry();
+            jar.putNextEntry(new JarEntry("META-INF/MANIFEST.MF"));
+            Files.copy(manifest, jar);
+            jar.closeEntry();
+            for (Path f : files) {
+                String name = dir.relativize(f).toString().replace('\\', '/');
+                if (Files.isDirectory(f)) {
+                    jar.putNextEntry(new JarEntry(name + "/"));
+                } else {
+                    jar.putNextEntry(new JarEntry(name));
+                    Files.copy(f, jar);
+                }
+                jar.closeEntry();
+            }
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

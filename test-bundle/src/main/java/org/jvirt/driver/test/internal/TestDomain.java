@@ -1,0 +1,59 @@
+package org.jvirt.driver.test.internal;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jvirt.api.DomainState;
+import org.jvirt.spi.DomainRef;
+import org.jvirt.xml.DomainDef;
+
+/** One domain of a test host: its definitions and runtime state. Guarded by the host's lock. */
+final class TestDomain {
+    /** The persistent definition, or null for a transient domain. */
+    DomainDef persistent;
+    /** The running definition, or null when shut off. */
+    DomainDef live;
+    DomainState state = DomainState.SHUTOFF;
+    int reason;
+    int id = -1;
+    boolean autostart;
+    int schedulerWeight = 50;
+    final Map<Integer, BitSet> pinning = new HashMap<>();
+    private DomainRef ref;
+
+    TestDomain(DomainDef persistent) {
+        this.persistent = persistent;
+    }
+
+    /** The definition callers see now: the live one while running. */
+    DomainDef current() {
+        return live != null ? live : persistent;
+    }
+
+    boolean isActive() {
+        return state.isActive();
+    }
+
+    String name() {
+        return current().getName();
+    }
+
+    DomainRef ref() {
+        DomainRef r = ref;
+        DomainDef d = current();
+        if (d == null) {
+            return new DomainRef(r.name(), r.uuid(), -1); // a transient domain that just stopped
+        }
+        if (r == null || r.id() != id || !r.name().equals(d.getName())) {
+            r = new DomainRef(d.getName(), d.getUuid(), id);
+            ref = r;
+        }
+        return r;
+    }
+
+    void setState(DomainState state, int reason) {
+        this.state = state;
+        this.reason = reason;
+    }
+}
