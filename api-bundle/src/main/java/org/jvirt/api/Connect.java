@@ -36,6 +36,11 @@ public interface Connect extends AutoCloseable {
         return Connections.LIBRARY_VERSION;
     }
 
+    /** The drivers known to this process: active ones first, best ranking first, then rejected ones. */
+    static List<DriverInfo> listDrivers() {
+        return Connections.listDrivers();
+    }
+
     // ---- errors ----------------------------------------------------------------------------------
 
     /** The last error reported on this thread, or null (libvirt's virGetLastError). */

@@ -251,9 +251,7 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
     /** Detach matching: by MAC when the partial names one, else by type plus target dev or source. */
     boolean matches(InterfaceDef p) {
         if (p.mac != null) {
-            if (!p.mac.equals(mac)) {
-                return false;
-            }
+            return p.mac.equals(mac) && (p.address == null || p.address.equals(address));
         }
         if (p.type != null && p.mac == null && !p.type.equals(type)) {
             return false;

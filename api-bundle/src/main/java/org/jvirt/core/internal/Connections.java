@@ -1,5 +1,6 @@
 package org.jvirt.core.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jvirt.api.Connect;
 import org.jvirt.api.ConnectAuth;
+import org.jvirt.api.DriverInfo;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.ErrorListener;
@@ -87,6 +89,18 @@ public final class Connections {
         }
         throw new VirtException(ErrorCode.NO_CONNECT, ErrorDomain.NONE,
                 "no driver accepts a default URI; give one, or set JVIRT_DEFAULT_URI");
+    }
+
+    public static List<DriverInfo> listDrivers() {
+        DriverRegistry r = DriverRegistry.get();
+        List<DriverInfo> out = new ArrayList<>();
+        for (DriverRegistry.Entry e : r.active()) {
+            out.add(new DriverInfo(e.name(), e.schemes(), e.ranking(), e.origin(), null));
+        }
+        for (DriverRegistry.Rejected e : r.rejected()) {
+            out.add(new DriverInfo(e.name(), List.of(), 0, e.origin(), e.reason()));
+        }
+        return out;
     }
 
     static void closed(ConnectImpl c) {

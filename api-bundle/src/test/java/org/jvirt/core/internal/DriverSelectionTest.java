@@ -56,6 +56,9 @@ class DriverSelectionTest {
         assertTrue(rejected.stream().anyMatch(r -> r.reason().contains("Missing")), rejected::toString);
         assertTrue(DriverRegistry.get().active().stream().anyMatch(e -> e.name().equals("high")
                 && e.schemes().contains("fake") && e.ranking() == 5));
+        var listed = Connect.listDrivers();
+        assertEquals("high", listed.get(0).name(), "best ranking first");
+        assertTrue(listed.stream().anyMatch(d -> !d.isActive() && d.name().equals("noscheme")));
     }
 
     @Test
