@@ -96,6 +96,12 @@ public interface Connect extends AutoCloseable {
 
     long getFreeMemory();
 
+    /** The host's CPUs and which are online. */
+    CpuMap getCPUMap();
+
+    /** The host's security model; empty strings where it has none. */
+    SecurityModel getSecurityModel();
+
     boolean isAlive();
 
     boolean isSecure();

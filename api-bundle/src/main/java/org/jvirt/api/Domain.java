@@ -39,6 +39,8 @@ public interface Domain {
 
     boolean isActive();
 
+    SecurityLabel getSecurityLabel();
+
     boolean isPersistent();
 
     // ---- lifecycle -------------------------------------------------------------------------------

@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.UUID;
 
 import org.jvirt.api.BlockStats;
+import org.jvirt.api.CpuMap;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.InterfaceStats;
 import org.jvirt.api.NodeInfo;
 import org.jvirt.api.ProgressListener;
+import org.jvirt.api.SecurityLabel;
+import org.jvirt.api.SecurityModel;
 import org.jvirt.api.TypedParameter;
 import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
@@ -53,6 +56,15 @@ public interface DriverConnection {
 
     default long freeMemory() {
         throw VirtException.noSupport("virNodeGetFreeMemory");
+    }
+
+    default CpuMap cpuMap() {
+        throw VirtException.noSupport("virNodeGetCPUMap");
+    }
+
+    /** The host's security model; the default says it has none. */
+    default SecurityModel securityModel() {
+        return new SecurityModel("", "");
     }
 
     default boolean isSecure() {
@@ -146,6 +158,10 @@ public interface DriverConnection {
 
     default boolean isActive(DomainRef dom) {
         return state(dom).state().isActive();
+    }
+
+    default SecurityLabel securityLabel(DomainRef dom) {
+        throw VirtException.noSupport("virDomainGetSecurityLabel");
     }
 
     default boolean isPersistent(DomainRef dom) {

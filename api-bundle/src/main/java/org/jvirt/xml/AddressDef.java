@@ -19,10 +19,10 @@ public final class AddressDef {
     /** A PCI address, e.g. {@code pci(0, 1, 0, 0)} for 0000:01:00.0. */
     public static AddressDef pci(int domain, int bus, int slot, int function) {
         AddressDef a = new AddressDef("pci");
-        a.attributes.put("domain", String.format("0x%04x", domain));
-        a.attributes.put("bus", String.format("0x%02x", bus));
-        a.attributes.put("slot", String.format("0x%02x", slot));
-        a.attributes.put("function", String.format("0x%x", function));
+        a.attributes.put("domain", hex(4, domain));
+        a.attributes.put("bus", hex(2, bus));
+        a.attributes.put("slot", hex(2, slot));
+        a.attributes.put("function", hex(1, function));
         return a;
     }
 
@@ -33,6 +33,14 @@ public final class AddressDef {
         a.attributes.put("target", Integer.toString(target));
         a.attributes.put("unit", Integer.toString(unit));
         return a;
+    }
+
+    private static String hex(int width, long v) {
+        String h = Long.toHexString(v);
+        if (h.length() >= width) {
+            return "0x" + h;
+        }
+        return "0x" + "0000".substring(0, width - h.length()) + h;
     }
 
     public String getType() { return type; }
@@ -55,10 +63,10 @@ public final class AddressDef {
         AddressDef a = new AddressDef(type);
         Map<String, String> in = n.getAttributes();
         if (type.equals("pci")) {
-            a.attributes.put("domain", String.format("0x%04x", num(in.get("domain"), "domain")));
-            a.attributes.put("bus", String.format("0x%02x", num(in.get("bus"), "bus")));
-            a.attributes.put("slot", String.format("0x%02x", num(in.get("slot"), "slot")));
-            a.attributes.put("function", String.format("0x%x", num(in.get("function"), "function")));
+            a.attributes.put("domain", hex(4, num(in.get("domain"), "domain")));
+            a.attributes.put("bus", hex(2, num(in.get("bus"), "bus")));
+            a.attributes.put("slot", hex(2, num(in.get("slot"), "slot")));
+            a.attributes.put("function", hex(1, num(in.get("function"), "function")));
             copyRest(in, a, "type", "domain", "bus", "slot", "function");
         } else if (type.equals("drive")) {
             for (String k : new String[] {"controller", "bus", "target", "unit"}) {

@@ -16,7 +16,10 @@ import org.jvirt.api.VirtException;
 
 /** Input helpers shared by the parsers: a secure StAX reader into {@link XmlNode}s, and value parsing. */
 final class XmlIn {
-    private static final XMLInputFactory FACTORY = newFactory();
+    /** Loaded only when the StAX cross-check runs, so that startup never pays for JAXP. */
+    private static final class Stax {
+        static final XMLInputFactory FACTORY = newFactory();
+    }
 
     private XmlIn() {
     }
@@ -46,9 +49,17 @@ final class XmlIn {
         if (xml == null || xml.isBlank()) {
             throw xmlError("(" + what + "):1: empty document");
         }
+        return XmlPullParser.parse(xml, what);
+    }
+
+    /** The same tree through the JDK's StAX reader; kept to cross-check the fast parser in tests. */
+    static XmlNode readStax(String xml, String what) {
+        if (xml == null || xml.isBlank()) {
+            throw xmlError("(" + what + "):1: empty document");
+        }
         XMLStreamReader r = null;
         try {
-            r = FACTORY.createXMLStreamReader(new StringReader(xml));
+            r = Stax.FACTORY.createXMLStreamReader(new StringReader(xml));
             ArrayDeque<XmlNode> stack = new ArrayDeque<>();
             XmlNode root = null;
             StringBuilder text = null;

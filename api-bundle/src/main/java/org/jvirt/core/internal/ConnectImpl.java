@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jvirt.api.Connect;
+import org.jvirt.api.CpuMap;
+import org.jvirt.api.SecurityModel;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainEventListener;
 import org.jvirt.api.ErrorCode;
@@ -282,6 +284,24 @@ final class ConnectImpl implements Connect {
     public long getFreeMemory() {
         try {
             return enter().freeMemory();
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public CpuMap getCPUMap() {
+        try {
+            return enter().cpuMap();
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public SecurityModel getSecurityModel() {
+        try {
+            return enter().securityModel();
         } catch (RuntimeException e) {
             throw fail(e);
         }

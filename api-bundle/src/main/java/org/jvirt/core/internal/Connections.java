@@ -87,8 +87,7 @@ public final class Connections {
                 }
             }
         }
-        throw new VirtException(ErrorCode.NO_CONNECT, ErrorDomain.NONE,
-                "no driver accepts a default URI; give one, or set JVIRT_DEFAULT_URI");
+        throw new VirtException(ErrorCode.NO_CONNECT, ErrorDomain.NONE, "<null>");
     }
 
     public static List<DriverInfo> listDrivers() {

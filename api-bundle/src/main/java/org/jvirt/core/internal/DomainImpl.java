@@ -18,6 +18,7 @@ import org.jvirt.api.MemoryFlag;
 import org.jvirt.api.MigrateFlag;
 import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.ProgressListener;
+import org.jvirt.api.SecurityLabel;
 import org.jvirt.api.TypedParameter;
 import org.jvirt.api.VcpuFlag;
 import org.jvirt.api.VcpuInfo;
@@ -133,6 +134,15 @@ final class DomainImpl implements Domain {
     }
 
     @Override
+    public SecurityLabel getSecurityLabel() {
+        try {
+            return enter().securityLabel(ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
     public boolean isPersistent() {
         try {
             return enter().isPersistent(ref);
@@ -230,7 +240,7 @@ final class DomainImpl implements Domain {
     @Override
     public void undefine() {
         try {
-            mutating("virDomainUndefine").undefine(ref);
+            mutating("virDomainUndefineFlags").undefine(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -282,7 +292,7 @@ final class DomainImpl implements Domain {
     @Override
     public void setMemory(long kib, Set<MemoryFlag> flags) {
         try {
-            DriverConnection c = mutating("virDomainSetMemory");
+            DriverConnection c = mutating("virDomainSetMemoryFlags");
             requirePositive(kib, "memory", "virDomainSetMemory");
             ConnectImpl.requireNonNull(flags, "flags", "virDomainSetMemoryFlags");
             c.setMemory(ref, kib, Flag.mask(flags));

@@ -1,0 +1,331 @@
+package org.jvirt.xml;
+
+import java.util.ArrayList;
+
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.VirtException;
+
+/**
+ * A small, strict, non-validating XML parser that builds {@link XmlNode} trees directly. It is much
+ * faster than a StAX reader for the few-kilobyte documents libvirt deals in, and it is secure by
+ * construction: a document type declaration is refused, so there are no external or custom entities.
+ * It checks well-formedness: matching tags, one root, unique attributes, quoted values, known entities.
+ */
+final class XmlPullParser {
+    private final String s;
+    private final int n;
+    private final String what;
+    private int pos;
+
+    private XmlPullParser(String s, String what) {
+        this.s = s;
+        this.n = s.length();
+        this.what = what;
+    }
+
+    static XmlNode parse(String xml, String what) {
+        return new XmlPullParser(xml, what).document();
+    }
+
+    private VirtException error(String msg) {
+        int line = 1;
+        for (int i = 0; i < pos && i < n; i++) {
+            if (s.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return new VirtException(ErrorCode.XML_ERROR, ErrorDomain.XML, "(" + what + "):" + line + ": " + msg);
+    }
+
+    private XmlNode document() {
+        if (n > 0 && s.charAt(0) == '\uFEFF') {
+            pos = 1;
+        }
+        XmlNode root = null;
+        while (true) {
+            skipSpace();
+            if (pos >= n) {
+                break;
+            }
+            if (s.charAt(pos) != '<') {
+                throw error(root == null ? "Start tag expected, '<' not found" : "Extra content at the end of the document");
+            }
+            if (s.startsWith("<?", pos)) {
+                pi();
+            } else if (s.startsWith("<!--", pos)) {
+                comment();
+            } else if (s.startsWith("<!DOCTYPE", pos) || s.startsWith("<!", pos)) {
+                throw error("document type declarations are not allowed");
+            } else {
+                if (root != null) {
+                    throw error("Extra content at the end of the document");
+                }
+                root = element();
+            }
+        }
+        if (root == null) {
+            throw error("Document is empty");
+        }
+        return root;
+    }
+
+    private void skipSpace() {
+        while (pos < n) {
+            char c = s.charAt(pos);
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                pos++;
+            } else {
+                break;
+            }
+        }
+    }
+
+    private void pi() {
+        int end = s.indexOf("?>", pos + 2);
+        if (end < 0) {
+            throw error("ParsePI: PI not terminated");
+        }
+        pos = end + 2;
+    }
+
+    private void comment() {
+        int end = s.indexOf("-->", pos + 4);
+        if (end < 0) {
+            throw error("Comment not terminated");
+        }
+        pos = end + 3;
+    }
+
+    private static boolean nameStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c > 0x7f;
+    }
+
+    private static boolean nameChar(char c) {
+        return nameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    }
+
+    private String name() {
+        int start = pos;
+        if (pos >= n || !nameStart(s.charAt(pos))) {
+            throw error("invalid element name");
+        }
+        pos++;
+        while (pos < n && nameChar(s.charAt(pos))) {
+            pos++;
+        }
+        return s.substring(start, pos);
+    }
+
+    private XmlNode element() {
+        pos++; // '<'
+        String name = name();
+        XmlNode node = new XmlNode(name);
+        // attributes
+        while (true) {
+            int before = pos;
+            skipSpace();
+            if (pos >= n) {
+                throw error("Couldn't find end of Start Tag " + name);
+            }
+            char c = s.charAt(pos);
+            if (c == '/') {
+                if (pos + 1 < n && s.charAt(pos + 1) == '>') {
+                    pos += 2;
+                    return node;
+                }
+                throw error("Couldn't find end of Start Tag " + name);
+            }
+            if (c == '>') {
+                pos++;
+                break;
+            }
+            if (before == pos) {
+                throw error("attributes construct error in element " + name);
+            }
+            String an = name();
+            skipSpace();
+            if (pos >= n || s.charAt(pos) != '=') {
+                throw error("Specification mandates value for attribute " + an);
+            }
+            pos++;
+            skipSpace();
+            if (pos >= n || (s.charAt(pos) != '\'' && s.charAt(pos) != '"')) {
+                throw error("AttValue: \" or ' expected");
+            }
+            char q = s.charAt(pos++);
+            int end = s.indexOf(q, pos);
+            if (end < 0) {
+                throw error("AttValue: ' expected");
+            }
+            String v = attrValue(pos, end);
+            pos = end + 1;
+            if (node.getAttributes().put(an, v) != null) {
+                throw error("Attribute " + an + " redefined");
+            }
+        }
+        // content
+        StringBuilder text = null;
+        String plain = null;
+        while (true) {
+            if (pos >= n) {
+                throw error("Premature end of data in tag " + name);
+            }
+            int lt = s.indexOf('<', pos);
+            if (lt < 0) {
+                pos = n;
+                throw error("Premature end of data in tag " + name);
+            }
+            if (lt > pos) {
+                String chunk = textValue(pos, lt);
+                if (plain == null && text == null) {
+                    plain = chunk;
+                } else {
+                    if (text == null) {
+                        text = new StringBuilder(plain);
+                        plain = null;
+                    }
+                    text.append(chunk);
+                }
+                pos = lt;
+            }
+            if (s.startsWith("</", pos)) {
+                pos += 2;
+                String end = name();
+                if (!end.equals(name)) {
+                    throw error("Opening and ending tag mismatch: " + name + " and " + end);
+                }
+                skipSpace();
+                if (pos >= n || s.charAt(pos) != '>') {
+                    throw error("expected '>'");
+                }
+                pos++;
+                String t = text != null ? text.toString() : plain;
+                if (t != null && (node.getChildren().isEmpty() || !t.isBlank())) {
+                    node.setText(t);
+                }
+                return node;
+            } else if (s.startsWith("<!--", pos)) {
+                comment();
+            } else if (s.startsWith("<![CDATA[", pos)) {
+                int end = s.indexOf("]]>", pos + 9);
+                if (end < 0) {
+                    throw error("CData section not finished");
+                }
+                String chunk = s.substring(pos + 9, end);
+                if (text == null) {
+                    text = new StringBuilder(plain == null ? "" : plain);
+                    plain = null;
+                }
+                text.append(chunk);
+                pos = end + 3;
+            } else if (s.startsWith("<?", pos)) {
+                pi();
+            } else if (s.startsWith("<!", pos)) {
+                throw error("document type declarations are not allowed");
+            } else {
+                node.getChildren().add(element());
+            }
+        }
+    }
+
+    private String attrValue(int start, int end) {
+        boolean simple = true;
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '&' || c == '\t' || c == '\n' || c == '\r') {
+                simple = false;
+            } else if (c == '<') {
+                pos = i;
+                throw error("Unescaped '<' not allowed in attributes values");
+            }
+        }
+        if (simple) {
+            return s.substring(start, end);
+        }
+        StringBuilder sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '&') {
+                i = entity(sb, i, end);
+            } else if (c == '\t' || c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 < end && s.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                sb.append(' ');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private String textValue(int start, int end) {
+        boolean simple = true;
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '&' || c == '\r') {
+                simple = false;
+                break;
+            }
+        }
+        if (simple) {
+            return s.substring(start, end);
+        }
+        StringBuilder sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '&') {
+                i = entity(sb, i, end);
+            } else if (c == '\r') {
+                if (!(i + 1 < end && s.charAt(i + 1) == '\n')) {
+                    sb.append('\n');
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Decodes the reference at i into sb; returns the index of its ';'. */
+    private int entity(StringBuilder sb, int i, int end) {
+        int semi = s.indexOf(';', i);
+        if (semi < 0 || semi >= end || semi - i > 12) {
+            pos = i;
+            throw error("EntityRef: expecting ';'");
+        }
+        String ref = s.substring(i + 1, semi);
+        switch (ref) {
+            case "lt": sb.append('<'); break;
+            case "gt": sb.append('>'); break;
+            case "amp": sb.append('&'); break;
+            case "apos": sb.append('\''); break;
+            case "quot": sb.append('"'); break;
+            default:
+                if (ref.startsWith("#")) {
+                    int cp;
+                    try {
+                        cp = ref.startsWith("#x") ? Integer.parseInt(ref.substring(2), 16) : Integer.parseInt(ref.substring(1));
+                    } catch (NumberFormatException e) {
+                        pos = i;
+                        throw error("invalid character reference &" + ref + ";");
+                    }
+                    if (cp == 0 || !Character.isValidCodePoint(cp) || (cp < 0x20 && cp != 9 && cp != 10 && cp != 13)) {
+                        pos = i;
+                        throw error("xmlParseCharRef: invalid xmlChar value " + cp);
+                    }
+                    sb.appendCodePoint(cp);
+                } else {
+                    pos = i;
+                    throw error("Entity '" + ref + "' not defined");
+                }
+        }
+        return semi;
+    }
+
+    /** For tests: the children list type used. */
+    static Class<?> listType() {
+        return ArrayList.class;
+    }
+}

@@ -1,0 +1,126 @@
+package org.jvirt.shell;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.BitSet;
+
+/** Small helpers shared by the commands. */
+final class Util {
+
+    private Util() {
+    }
+
+    /** Reads an XML file as virsh does; fails with a virsh-like message. */
+    static String readFile(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new CommandFailed("Failed to open file '" + file + "': No such file or directory");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new CommandFailed("Failed to open file '" + file + "': Permission denied");
+        } catch (IOException | RuntimeException e) {
+            throw new CommandFailed("Failed to read file '" + file + "': " + e.getMessage());
+        }
+    }
+
+    /** Nanoseconds as seconds with one decimal, rounded as C's printf("%.1lf") rounds. */
+    static String seconds(long nanos) {
+        double secs = nanos / 1_000_000_000.0;
+        return new BigDecimal(secs).setScale(1, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** A CPU set as libvirt formats bitmaps: "0-3,6,8-9". */
+    static String cpuRanges(BitSet set) {
+        StringBuilder b = new StringBuilder();
+        int i = set.nextSetBit(0);
+        while (i >= 0) {
+            int end = set.nextClearBit(i) - 1;
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(i);
+            if (end > i) {
+                b.append('-').append(end);
+            }
+            i = set.nextSetBit(end + 1);
+        }
+        return b.toString();
+    }
+
+    /** Parses "0-3,^2,5" (or "r" for all) into a set below maxcpu; null when malformed. */
+    static BitSet parseCpuList(String list, int maxcpu) {
+        BitSet set = new BitSet(maxcpu);
+        if (list.equals("r")) {
+            set.set(0, maxcpu);
+            return set;
+        }
+        if (list.isEmpty()) {
+            return null;
+        }
+        for (String part : list.split(",", -1)) {
+            boolean neg = part.startsWith("^");
+            if (neg) {
+                part = part.substring(1);
+            }
+            try {
+                int dash = part.indexOf('-');
+                int lo;
+                int hi;
+                if (dash >= 0) {
+                    lo = Integer.parseInt(part.substring(0, dash).strip());
+                    hi = Integer.parseInt(part.substring(dash + 1).strip());
+                } else {
+                    lo = Integer.parseInt(part.strip());
+                    hi = lo;
+                }
+                if (lo < 0 || hi < lo || hi >= maxcpu || (neg && dash >= 0)) {
+                    return null;
+                }
+                if (neg) {
+                    set.clear(lo);
+                } else {
+                    set.set(lo, hi + 1);
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return set;
+    }
+
+    /** The text of the first element with this tag inside the given section, or null. */
+    static String xmlText(String xml, String section, String tag) {
+        int from = 0;
+        if (section != null) {
+            from = xml.indexOf("<" + section + ">");
+            if (from < 0) {
+                return null;
+            }
+        }
+        int start = xml.indexOf("<" + tag, from);
+        if (start < 0) {
+            return null;
+        }
+        int gt = xml.indexOf('>', start);
+        if (gt < 0) {
+            return null;
+        }
+        if (xml.charAt(gt - 1) == '/') {
+            return "";
+        }
+        int end = xml.indexOf("</" + tag + ">", gt);
+        return end < 0 ? null : unescape(xml.substring(gt + 1, end).strip());
+    }
+
+    static String unescape(String s) {
+        if (s.indexOf('&') < 0) {
+            return s;
+        }
+        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&");
+    }
+}

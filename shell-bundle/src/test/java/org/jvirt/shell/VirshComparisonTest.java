@@ -1,0 +1,170 @@
+package org.jvirt.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs the same commands through the real {@code virsh -c test:///default} and through jvirsh (each in a
+ * fresh process, so state resets) and requires the same stdout, stderr and exit code. Skipped when virsh
+ * is missing, unless CI=true.
+ */
+class VirshComparisonTest {
+
+    private static final String URI = "test:///default";
+    private static final Pattern CPU_TIME = Pattern.compile("(CPU time:\\s+)[0-9.]+s");
+    /** Block and interface counters of libvirt's test driver are derived from the clock. */
+    private static final Pattern COUNTER = Pattern.compile("^(\\S+ (rd|wr|rx|tx)_\\w+ )\\d+$", Pattern.MULTILINE);
+
+    /** A domain defined without a UUID gets a random one. */
+    private static final Pattern UUID_LINE = Pattern.compile("^(UUID:\\s+)[0-9a-f-]{36}$", Pattern.MULTILINE);
+
+    private static String virsh;
+
+    @TempDir
+    static Path dir;
+
+    record Run(int rc, String out, String err) {
+    }
+
+    @BeforeAll
+    static void findVirsh() {
+        for (String p : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(p, "virsh"))) {
+                virsh = Path.of(p, "virsh").toString();
+                break;
+            }
+        }
+        if (virsh == null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("virsh is required for the comparison tests when CI=true");
+            }
+            Assumptions.abort("virsh is not installed");
+        }
+    }
+
+    private static Run exec(List<String> cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("VIRSH_DEFAULT_CONNECT_URI");
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("timed out: " + cmd);
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static Run virsh(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(virsh, "-c", URI));
+        cmd.addAll(args);
+        return exec(cmd);
+    }
+
+    private static Run jvirsh(List<String> args) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", cp, Jvirsh.class.getName(), "-c", URI));
+        cmd.addAll(args);
+        return exec(cmd);
+    }
+
+    private static String mask(String s) {
+        s = CPU_TIME.matcher(s).replaceAll("$1#s");
+        return COUNTER.matcher(s).replaceAll("$1#");
+    }
+
+    private static void compare(List<String> args) throws Exception {
+        Run expected = virsh(args);
+        Run actual = jvirsh(args);
+        assertEquals(mask(expected.out()), mask(actual.out()), "stdout of " + args);
+        assertEquals(expected.err(), actual.err(), "stderr of " + args);
+        assertEquals(expected.rc(), actual.rc(), "exit code of " + args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "list", "list --all", "list --inactive", "list --name --all", "list --uuid", "dominfo test", "dominfo 1",
+        "domstate test", "domstate test --reason", "domuuid test", "domid test", "domname 1", "nodeinfo",
+        "net-list", "net-list --all", "net-info default", "net-uuid default", "schedinfo test", "dumpxml test",
+        "net-dumpxml default", "capabilities", "version", "hostname", "uri", "domblkstat test vda",
+        "domifstat test testnet0", "ttyconsole test",
+    })
+    void sameOutput(String command) throws Exception {
+        compare(List.of(command.split(" ")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "dominfo nope", "dominfo", "dominfo a b", "frob", "list --bogus", "net-info nope", "domname test",
+        "setmem test abc", "help nosuch", "domblkstat test hda", "setvcpus test 0",
+        "list --all --name=x", "start test", "save test",
+    })
+    void sameErrors(String command) throws Exception {
+        compare(List.of(command.split(" ")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test"})
+    void sameReadOnlyRefusal(String command) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-r"));
+        args.addAll(List.of(command.split(" ")));
+        Run expected = exec(concat(List.of(virsh), args, URI));
+        Run actual = jvirsh(args);
+        assertEquals(expected.out(), actual.out());
+        assertEquals(expected.err(), actual.err());
+        assertEquals(expected.rc(), actual.rc());
+    }
+
+    private static List<String> concat(List<String> head, List<String> args, String uri) {
+        List<String> out = new ArrayList<>(head);
+        out.add("-c");
+        out.add(uri);
+        out.addAll(args);
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "define %s; start shtest; suspend shtest; resume shtest; destroy shtest; undefine shtest",
+        "define %s; list --all; start shtest; domstate shtest --reason; suspend shtest; domstate shtest --reason;"
+            + " resume shtest; domstate shtest --reason; list; destroy shtest; domstate shtest --reason;"
+            + " dominfo shtest; undefine shtest; list --all; dumpxml nope; start test; suspend nope",
+        "create %s; list; domstate shtest --reason; destroy shtest; list --all",
+    })
+    void sameScript(String script) throws Exception {
+        Path xml = dir.resolve("shtest.xml");
+        Files.writeString(xml, "<domain type='test'>\n  <name>shtest</name>\n  <memory unit='KiB'>65536</memory>\n"
+                + "  <vcpu>1</vcpu>\n  <os>\n    <type arch='i686'>hvm</type>\n  </os>\n</domain>\n");
+        String line = String.format(script, xml);
+        Run expected = virsh(List.of(line));
+        Run actual = jvirsh(List.of(line));
+        // command by command: each command's output ends with the blank line virsh prints after it
+        String[] exp = UUID_LINE.matcher(mask(expected.out())).replaceAll("$1#").split("\n\n", -1);
+        String[] act = UUID_LINE.matcher(mask(actual.out())).replaceAll("$1#").split("\n\n", -1);
+        for (int i = 0; i < Math.min(exp.length, act.length); i++) {
+            assertEquals(exp[i], act[i], "output block " + i + " of: " + line);
+        }
+        assertEquals(exp.length, act.length, "number of output blocks of: " + line);
+        assertEquals(expected.err(), actual.err(), "stderr of: " + line);
+        assertEquals(expected.rc(), actual.rc(), "exit code of: " + line);
+    }
+}
