@@ -14,7 +14,7 @@ public record DomainStatus(DomainState state, int reason) {
             "save canceled", "event wakeup", "crashed", "post-copy", "post-copy failed"},
         {"unknown"},
         {"unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog", "from snapshot",
-            "shutting down", "snapshot", "crashed", "starting up", "post-copy", "post-copy failed"},
+            "shutting down", "creating snapshot", "crashed", "starting up", "post-copy", "post-copy failed"},
         {"unknown", "user"},
         {"unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot",
             "daemon"},

@@ -80,28 +80,10 @@ final class MonitorCommands {
 
     // ---- state words, as virsh prints them --------------------------------------------------------------
 
-    private static final String[][] REASONS = {
-        {"unknown"},
-        {"unknown", "booted", "migrated", "restored", "from snapshot", "unpaused", "migration canceled",
-            "save canceled", "event wakeup", "crashed", "post-copy", "post-copy failed"},
-        {"unknown"},
-        {"unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog", "from snapshot",
-            "shutting down", "creating snapshot", "crashed", "starting up", "post-copy", "post-copy failed"},
-        {"unknown", "user"},
-        {"unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot",
-            "daemon"},
-        {"unknown", "panicked"},
-        {"unknown"},
-    };
-
     static String stateWord(DomainState state) {
         return state.label();
     }
 
-    static String reasonWord(DomainState state, int reason) {
-        String[] r = REASONS[state.ordinal()];
-        return reason >= 0 && reason < r.length ? r[reason] : "unknown";
-    }
 
     /** The state, falling back to getInfo when the driver lacks getState (virshDomainState). */
     private static DomainStatus state(Domain dom) {
@@ -121,7 +103,7 @@ final class MonitorCommands {
         Domain dom = s.domain(cmd);
         DomainStatus st = state(dom);
         if (cmd.bool("reason")) {
-            s.print(stateWord(st.state()) + " (" + reasonWord(st.state(), st.reason()) + ")\n");
+            s.print(stateWord(st.state()) + " (" + st.reasonLabel() + ")\n");
         } else {
             s.print(stateWord(st.state()) + "\n");
         }
