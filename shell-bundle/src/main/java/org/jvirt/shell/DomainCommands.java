@@ -34,34 +34,31 @@ final class DomainCommands {
 
     static void register(Commands c) {
         c.add(CommandDef.of("attach-device", DOMAIN, "attach device from an XML file",
-                "Attach device from an XML <file>.", (s, cmd) -> device(s, cmd, true),
+                "Attach device from an XML <file>.", HANDLER,
                 DOMAIN_OPT, Opt.data("file", "XML file"), Opt.bool("persistent", "make live change persistent"),
                 CONFIG, LIVE, CURRENT));
         c.add(CommandDef.of("autostart", DOMAIN, "autostart a domain",
-                "Configure a domain to be automatically started at boot.", DomainCommands::autostart,
+                "Configure a domain to be automatically started at boot.", HANDLER,
                 DOMAIN_OPT, Opt.bool("disable", "disable autostarting")));
-        c.add(CommandDef.of("create", DOMAIN, "create a domain from an XML file", "Create a domain.",
-                DomainCommands::create, Opt.data("file", "file containing an XML domain description"),
+        c.add(CommandDef.of("create", DOMAIN, "create a domain from an XML file", "Create a domain.", HANDLER, Opt.data("file", "file containing an XML domain description"),
                 Opt.bool("console", "attach to console after creation"),
                 Opt.bool("paused", "leave the guest paused after creation"),
                 Opt.bool("autodestroy", "automatically destroy the guest when virsh disconnects"),
                 Opt.bool("validate", "validate the XML against the schema")));
         c.add(CommandDef.of("define", DOMAIN, "define (but don't start) a domain from an XML file",
-                "Define a domain.", DomainCommands::define,
+                "Define a domain.", HANDLER,
                 Opt.data("file", "file containing an XML domain description"),
                 Opt.bool("validate", "validate the XML against the schema")));
         c.add(CommandDef.of("destroy", DOMAIN, "destroy (stop) a domain",
-                "Forcefully stop a given domain, but leave its resources intact.",
-                (s, cmd) -> simple(s, cmd, Domain::destroy, "Domain '%s' destroyed\n",
-                        "Failed to destroy domain '%s'"),
+                "Forcefully stop a given domain, but leave its resources intact.", HANDLER,
                 DOMAIN_OPT, Opt.bool("graceful", "terminate gracefully"),
                 Opt.bool("remove-logs", "remove domain logs")));
         c.add(CommandDef.of("detach-device", DOMAIN, "detach device from an XML file",
-                "Detach device from an XML <file>", (s, cmd) -> device(s, cmd, false),
+                "Detach device from an XML <file>", HANDLER,
                 DOMAIN_OPT, Opt.data("file", "XML file"), Opt.bool("persistent", "make live change persistent"),
                 CONFIG, LIVE, CURRENT));
         c.add(CommandDef.of("dump", DOMAIN, "dump the core of a domain to a file for analysis",
-                "Core dump a domain.", DomainCommands::dump,
+                "Core dump a domain.", HANDLER,
                 DOMAIN_OPT, Opt.data("file", "where to dump the core"), Opt.bool("live", "perform a live core dump if supported"),
                 Opt.bool("crash", "crash the domain after core dump"),
                 Opt.bool("bypass-cache", "avoid file system cache when dumping"),
@@ -70,13 +67,13 @@ final class DomainCommands {
                 Opt.bool("memory-only", "dump domain's memory only"),
                 Opt.namedString("format", "specify the format of memory-only dump")));
         c.add(CommandDef.of("dumpxml", DOMAIN, "domain information in XML",
-                "Output the domain information as an XML dump to stdout.", DomainCommands::dumpxml,
+                "Output the domain information as an XML dump to stdout.", HANDLER,
                 DOMAIN_OPT, Opt.bool("inactive", "show inactive defined XML"),
                 Opt.bool("security-info", "include security sensitive information in XML dump"),
                 Opt.bool("update-cpu", "update guest CPU according to host CPU"),
                 Opt.bool("migratable", "provide XML suitable for migrations")));
         c.add(CommandDef.of("migrate", DOMAIN, "migrate domain to another host",
-                "Migrate domain to another host.  Add --live for live migration.", DomainCommands::migrate,
+                "Migrate domain to another host.  Add --live for live migration.", HANDLER,
                 DOMAIN_OPT,
                 Opt.data("desturi", "connection URI of the destination host as seen from the client(normal "
                         + "migration) or source(p2p migration)"),
@@ -98,30 +95,26 @@ final class DomainCommands {
                 Opt.string("migrateuri", "migration URI, usually can be omitted"),
                 Opt.string("dname", "rename to new name during migration (if supported)"),
                 Opt.namedInt("bandwidth", "migration bandwidth limit in MiB/s")));
-        c.add(CommandDef.of("reboot", DOMAIN, "reboot a domain", "Run a reboot command in the target domain.",
-                (s, cmd) -> simple(s, cmd, Domain::reboot, "Domain '%s' is being rebooted\n",
-                        "Failed to reboot domain '%s'"),
+        c.add(CommandDef.of("reboot", DOMAIN, "reboot a domain", "Run a reboot command in the target domain.", HANDLER,
                 DOMAIN_OPT, Opt.string("mode", "shutdown mode: acpi|agent|initctl|signal|paravirt")));
         c.add(CommandDef.of("restore", DOMAIN, "restore a domain from a saved state in a file",
-                "Restore a domain.", DomainCommands::restore,
+                "Restore a domain.", HANDLER,
                 Opt.data("file", "the state to restore"),
                 Opt.bool("bypass-cache", "avoid file system cache when restoring"),
                 Opt.bool("running", "restore domain into running state"),
                 Opt.bool("paused", "restore domain into paused state"),
                 Opt.bool("verbose", "display the progress of restore")));
-        c.add(CommandDef.of("resume", DOMAIN, "resume a domain", "Resume a previously suspended domain.",
-                (s, cmd) -> simple(s, cmd, Domain::resume, "Domain '%s' resumed\n",
-                        "Failed to resume domain '%s'"),
+        c.add(CommandDef.of("resume", DOMAIN, "resume a domain", "Resume a previously suspended domain.", HANDLER,
                 DOMAIN_OPT));
         c.add(CommandDef.of("save", DOMAIN, "save a domain state to a file",
-                "Save the RAM state of a running domain.", DomainCommands::save,
+                "Save the RAM state of a running domain.", HANDLER,
                 DOMAIN_OPT, Opt.data("file", "where to save the data"),
                 Opt.bool("bypass-cache", "avoid file system cache when saving"),
                 Opt.bool("running", "set domain to be running on restore"),
                 Opt.bool("paused", "set domain to be paused on restore"),
                 Opt.bool("verbose", "display the progress of save")));
         c.add(CommandDef.of("schedinfo", DOMAIN, "show/set scheduler parameters",
-                "Show/Set scheduler parameters.", DomainCommands::schedinfo,
+                "Show/Set scheduler parameters.", HANDLER,
                 DOMAIN_OPT, Opt.namedInt("weight", "weight for XEN_CREDIT"),
                 Opt.namedInt("cap", "cap for XEN_CREDIT"),
                 Opt.bool("current", "get/set current scheduler info"),
@@ -129,53 +122,46 @@ final class DomainCommands {
                 Opt.bool("live", "get/set value from running domain"),
                 Opt.argv("set", "parameter=value")));
         c.add(CommandDef.of("setmaxmem", DOMAIN, "change maximum memory limit",
-                "Change the maximum memory allocation limit in the guest domain.", (s, cmd) -> setmem(s, cmd, true),
+                "Change the maximum memory allocation limit in the guest domain.", HANDLER,
                 DOMAIN_OPT, Opt.alias("kilobytes", "size"),
                 Opt.requiredInt("size", "new maximum memory size, as scaled integer (default KiB)"),
                 CONFIG, LIVE, CURRENT));
         c.add(CommandDef.of("setmem", DOMAIN, "change memory allocation",
-                "Change the current memory allocation in the guest domain.", (s, cmd) -> setmem(s, cmd, false),
+                "Change the current memory allocation in the guest domain.", HANDLER,
                 DOMAIN_OPT, Opt.alias("kilobytes", "size"),
                 Opt.requiredInt("size", "new memory size, as scaled integer (default KiB)"),
                 CONFIG, LIVE, CURRENT));
         c.add(CommandDef.of("setvcpus", DOMAIN, "change number of virtual CPUs",
-                "Change the number of virtual CPUs in the guest domain.", DomainCommands::setvcpus,
+                "Change the number of virtual CPUs in the guest domain.", HANDLER,
                 DOMAIN_OPT, Opt.requiredInt("count", "number of virtual CPUs"),
                 Opt.bool("maximum", "set maximum limit on next boot"), CONFIG, LIVE, CURRENT,
                 Opt.bool("guest", "modify cpu state in the guest"),
                 Opt.bool("hotpluggable", "make added vcpus hot(un)pluggable")));
         c.add(CommandDef.of("shutdown", DOMAIN, "gracefully shutdown a domain",
-                "Run shutdown in the target domain.",
-                (s, cmd) -> simple(s, cmd, Domain::shutdown, "Domain '%s' is being shutdown\n",
-                        "Failed to shutdown domain '%s'"),
+                "Run shutdown in the target domain.", HANDLER,
                 DOMAIN_OPT, Opt.string("mode", "shutdown mode: acpi|agent|initctl|signal|paravirt")));
         c.add(CommandDef.of("start", DOMAIN, "start a (previously defined) inactive domain",
                 "Start a domain, either from the last managedsave\n    state, or via a fresh boot if no "
-                        + "managedsave state\n    is present.", DomainCommands::start,
+                        + "managedsave state\n    is present.", HANDLER,
                 Opt.data("domain", "name of the inactive domain"),
                 Opt.bool("console", "attach to console after creation"),
                 Opt.bool("paused", "leave the guest paused after creation"),
                 Opt.bool("autodestroy", "automatically destroy the guest when virsh disconnects"),
                 Opt.bool("bypass-cache", "avoid file system cache when loading"),
                 Opt.bool("force-boot", "force fresh boot by discarding any managed save")));
-        c.add(CommandDef.of("suspend", DOMAIN, "suspend a domain", "Suspend a running domain.",
-                (s, cmd) -> simple(s, cmd, Domain::suspend, "Domain '%s' suspended\n",
-                        "Failed to suspend domain '%s'"),
+        c.add(CommandDef.of("suspend", DOMAIN, "suspend a domain", "Suspend a running domain.", HANDLER,
                 DOMAIN_OPT));
-        c.add(CommandDef.of("ttyconsole", DOMAIN, "tty console", "Output the device for the TTY console.",
-                DomainCommands::ttyconsole, DOMAIN_OPT));
+        c.add(CommandDef.of("ttyconsole", DOMAIN, "tty console", "Output the device for the TTY console.", HANDLER, DOMAIN_OPT));
         c.add(CommandDef.of("undefine", DOMAIN, "undefine a domain",
-                "Undefine an inactive domain, or convert persistent to transient.",
-                (s, cmd) -> simple(s, cmd, Domain::undefine, "Domain '%s' has been undefined\n",
-                        "Failed to undefine domain '%s'"),
+                "Undefine an inactive domain, or convert persistent to transient.", HANDLER,
                 DOMAIN_OPT, Opt.bool("managed-save", "remove domain managed state file"),
                 Opt.bool("snapshots-metadata", "remove all domain snapshot metadata (vm must be inactive)"),
                 Opt.bool("nvram", "remove nvram file"), Opt.bool("keep-nvram", "keep nvram file")));
         c.add(CommandDef.of("vcpuinfo", DOMAIN, "detailed domain vcpu information",
-                "Returns basic information about the domain virtual CPUs.", DomainCommands::vcpuinfo,
+                "Returns basic information about the domain virtual CPUs.", HANDLER,
                 DOMAIN_OPT, Opt.bool("pretty", "return human readable output")));
         c.add(CommandDef.of("vcpupin", DOMAIN, "control or query domain vcpu affinity",
-                "Pin domain VCPUs to host physical CPUs.", DomainCommands::vcpupin,
+                "Pin domain VCPUs to host physical CPUs.", HANDLER,
                 DOMAIN_OPT, Opt.integer("vcpu", "vcpu number"),
                 Opt.stringEmptyOk("cpulist", "host cpu number(s) to set, or omit option to query"),
                 CONFIG, LIVE, CURRENT));
@@ -660,16 +646,112 @@ final class DomainCommands {
         throw Session.fail("invalid scheduler option: %s", field);
     }
 
-    private static final java.util.regex.Pattern CONSOLE_TTY =
-            java.util.regex.Pattern.compile("<console\\b[^>]*\\btty=['\"]([^'\"]*)['\"]");
+    /** Compiled on first use, so that startup does not load the regex engine. */
+    private static final class ConsoleTty {
+        static final java.util.regex.Pattern PATTERN =
+                java.util.regex.Pattern.compile("<console\\b[^>]*\\btty=['\"]([^'\"]*)['\"]");
+    }
 
     private static boolean ttyconsole(Session s, Invocation cmd) {
         Domain dom = s.domain(cmd);
-        java.util.regex.Matcher m = CONSOLE_TTY.matcher(dom.getXMLDesc(Set.of()));
+        java.util.regex.Matcher m = ConsoleTty.PATTERN.matcher(dom.getXMLDesc(Set.of()));
         if (!m.find()) {
             return false;
         }
         s.print(Util.unescape(m.group(1)) + "\n");
         return true;
+    }
+
+    /** One handler for the group, dispatching by name: no lambda is linked before its command runs. */
+    static final CommandDef.Handler HANDLER = new CommandDef.Handler() {
+        @Override
+        public boolean run(Session s, Invocation cmd) {
+            return dispatch(s, cmd);
+        }
+    };
+
+    private static boolean dispatch(Session s, Invocation cmd) {
+        switch (cmd.def().name()) {
+            case "attach-device": {
+                return device(s, cmd, true);
+            }
+            case "autostart": {
+                return autostart(s, cmd);
+            }
+            case "create": {
+                return create(s, cmd);
+            }
+            case "define": {
+                return define(s, cmd);
+            }
+            case "destroy": {
+                return simple(s, cmd, Domain::destroy, "Domain '%s' destroyed\n",
+                "Failed to destroy domain '%s'");
+            }
+            case "detach-device": {
+                return device(s, cmd, false);
+            }
+            case "dump": {
+                return dump(s, cmd);
+            }
+            case "dumpxml": {
+                return dumpxml(s, cmd);
+            }
+            case "migrate": {
+                return migrate(s, cmd);
+            }
+            case "reboot": {
+                return simple(s, cmd, Domain::reboot, "Domain '%s' is being rebooted\n",
+                "Failed to reboot domain '%s'");
+            }
+            case "restore": {
+                return restore(s, cmd);
+            }
+            case "resume": {
+                return simple(s, cmd, Domain::resume, "Domain '%s' resumed\n",
+                "Failed to resume domain '%s'");
+            }
+            case "save": {
+                return save(s, cmd);
+            }
+            case "schedinfo": {
+                return schedinfo(s, cmd);
+            }
+            case "setmaxmem": {
+                return setmem(s, cmd, true);
+            }
+            case "setmem": {
+                return setmem(s, cmd, false);
+            }
+            case "setvcpus": {
+                return setvcpus(s, cmd);
+            }
+            case "shutdown": {
+                return simple(s, cmd, Domain::shutdown, "Domain '%s' is being shutdown\n",
+                "Failed to shutdown domain '%s'");
+            }
+            case "start": {
+                return start(s, cmd);
+            }
+            case "suspend": {
+                return simple(s, cmd, Domain::suspend, "Domain '%s' suspended\n",
+                "Failed to suspend domain '%s'");
+            }
+            case "ttyconsole": {
+                return ttyconsole(s, cmd);
+            }
+            case "undefine": {
+                return simple(s, cmd, Domain::undefine, "Domain '%s' has been undefined\n",
+                "Failed to undefine domain '%s'");
+            }
+            case "vcpuinfo": {
+                return vcpuinfo(s, cmd);
+            }
+            case "vcpupin": {
+                return vcpupin(s, cmd);
+            }
+            default:
+                throw new IllegalStateException("no handler for " + cmd.def().name());
+        }
     }
 }

@@ -13,41 +13,11 @@ final class HostCommands {
     }
 
     static void register(Commands c) {
-        c.add(CommandDef.of("capabilities", HOST, "capabilities", "Returns capabilities of hypervisor/driver.",
-                (s, cmd) -> {
-                    String caps;
-                    try {
-                        caps = s.conn().getCapabilities();
-                    } catch (VirtException e) {
-                        throw Session.fail(e, "failed to get capabilities");
-                    }
-                    s.print(caps + "\n");
-                    return true;
-                }));
-        c.add(CommandDef.of("hostname", HOST, "print the hypervisor hostname", "", (s, cmd) -> {
-            String h;
-            try {
-                h = s.conn().getHostname();
-            } catch (VirtException e) {
-                throw Session.fail(e, "failed to get hostname");
-            }
-            s.print(h + "\n");
-            return true;
-        }));
-        c.add(CommandDef.of("nodeinfo", HOST, "node information", "Returns basic information about the node.",
-                HostCommands::nodeinfo));
-        c.add(CommandDef.of("uri", HOST, "print the hypervisor canonical URI", "", (s, cmd) -> {
-            String u;
-            try {
-                u = s.conn().getURI();
-            } catch (VirtException e) {
-                throw Session.fail(e, "failed to get URI");
-            }
-            s.print(u + "\n");
-            return true;
-        }));
-        c.add(CommandDef.of("version", HOST, "show version", "Display the system version information.",
-                HostCommands::version, Opt.bool("daemon", "report daemon version too")));
+        c.add(CommandDef.of("capabilities", HOST, "capabilities", "Returns capabilities of hypervisor/driver.", HANDLER));
+        c.add(CommandDef.of("hostname", HOST, "print the hypervisor hostname", "", HANDLER));
+        c.add(CommandDef.of("nodeinfo", HOST, "node information", "Returns basic information about the node.", HANDLER));
+        c.add(CommandDef.of("uri", HOST, "print the hypervisor canonical URI", "", HANDLER));
+        c.add(CommandDef.of("version", HOST, "show version", "Display the system version information.", HANDLER, Opt.bool("daemon", "report daemon version too")));
     }
 
     private static boolean nodeinfo(Session s, Invocation cmd) {
@@ -105,5 +75,56 @@ final class HostCommands {
             }
         }
         return true;
+    }
+
+    /** One handler for the group, dispatching by name: no lambda is linked before its command runs. */
+    static final CommandDef.Handler HANDLER = new CommandDef.Handler() {
+        @Override
+        public boolean run(Session s, Invocation cmd) {
+            return dispatch(s, cmd);
+        }
+    };
+
+    private static boolean dispatch(Session s, Invocation cmd) {
+        switch (cmd.def().name()) {
+            case "capabilities": {
+                String caps;
+                try {
+                    caps = s.conn().getCapabilities();
+                } catch (VirtException e) {
+                    throw Session.fail(e, "failed to get capabilities");
+                }
+                s.print(caps + "\n");
+                return true;
+            }
+            case "hostname": {
+                String h;
+                try {
+                    h = s.conn().getHostname();
+                } catch (VirtException e) {
+                    throw Session.fail(e, "failed to get hostname");
+                }
+                s.print(h + "\n");
+                return true;
+            }
+            case "nodeinfo": {
+                return nodeinfo(s, cmd);
+            }
+            case "uri": {
+                String u;
+                try {
+                    u = s.conn().getURI();
+                } catch (VirtException e) {
+                    throw Session.fail(e, "failed to get URI");
+                }
+                s.print(u + "\n");
+                return true;
+            }
+            case "version": {
+                return version(s, cmd);
+            }
+            default:
+                throw new IllegalStateException("no handler for " + cmd.def().name());
+        }
     }
 }

@@ -27,17 +27,16 @@ final class MonitorCommands {
     static void register(Commands c) {
         c.add(CommandDef.of("domblkstat", MONITOR, "get device block stats for a domain",
                 "Get device block stats for a running domain. See man page or use --human for explanation "
-                        + "of fields", MonitorCommands::domblkstat,
+                        + "of fields", HANDLER,
                 DOMAIN_OPT, Opt.stringEmptyOk("device", "block device"),
                 Opt.bool("human", "print a more human readable output")));
         c.add(CommandDef.of("domifstat", MONITOR, "get network interface stats for a domain",
-                "Get network interface stats for a running domain.", MonitorCommands::domifstat,
+                "Get network interface stats for a running domain.", HANDLER,
                 DOMAIN_OPT, Opt.data("interface", "interface device specified by name or MAC Address")));
         c.add(CommandDef.of("dominfo", MONITOR, "domain information",
-                "Returns basic information about the domain.", MonitorCommands::dominfo, DOMAIN_OPT));
-        c.add(CommandDef.of("domstate", MONITOR, "domain state", "Returns state about a domain.",
-                MonitorCommands::domstate, DOMAIN_OPT, Opt.bool("reason", "also print reason for the state")));
-        c.add(CommandDef.of("list", MONITOR, "list domains", "Returns list of domains.", MonitorCommands::list,
+                "Returns basic information about the domain.", HANDLER, DOMAIN_OPT));
+        c.add(CommandDef.of("domstate", MONITOR, "domain state", "Returns state about a domain.", HANDLER, DOMAIN_OPT, Opt.bool("reason", "also print reason for the state")));
+        c.add(CommandDef.of("list", MONITOR, "list domains", "Returns list of domains.", HANDLER,
                 Opt.bool("inactive", "list inactive domains"),
                 Opt.bool("all", "list inactive & active domains"),
                 Opt.bool("transient", "list transient domains"),
@@ -60,22 +59,9 @@ final class MonitorCommands {
                 Opt.bool("table", "list table (default)"),
                 Opt.bool("managed-save", "mark inactive domains with managed save state"),
                 Opt.bool("title", "show domain title")));
-        c.add(CommandDef.of("domid", MONITOR, "convert a domain name or UUID to domain id", "",
-                (s, cmd) -> {
-                    int id = s.domain(cmd, "domain", Session.BY_NAME | Session.BY_UUID).getID();
-                    s.print(id == -1 ? "-\n" : id + "\n");
-                    return true;
-                }, Opt.data("domain", "domain name, id or uuid")));
-        c.add(CommandDef.of("domname", MONITOR, "convert a domain id or UUID to domain name", "",
-                (s, cmd) -> {
-                    s.print(s.domain(cmd, "domain", Session.BY_ID | Session.BY_UUID).getName() + "\n");
-                    return true;
-                }, Opt.data("domain", "domain id or uuid")));
-        c.add(CommandDef.of("domuuid", MONITOR, "convert a domain name or id to domain UUID", "",
-                (s, cmd) -> {
-                    s.print(s.domain(cmd, "domain", Session.BY_NAME | Session.BY_ID).getUUIDString() + "\n");
-                    return true;
-                }, Opt.data("domain", "domain name, id or uuid")));
+        c.add(CommandDef.of("domid", MONITOR, "convert a domain name or UUID to domain id", "", HANDLER, Opt.data("domain", "domain name, id or uuid")));
+        c.add(CommandDef.of("domname", MONITOR, "convert a domain id or UUID to domain name", "", HANDLER, Opt.data("domain", "domain id or uuid")));
+        c.add(CommandDef.of("domuuid", MONITOR, "convert a domain name or id to domain UUID", "", HANDLER, Opt.data("domain", "domain name, id or uuid")));
     }
 
     // ---- state words, as virsh prints them --------------------------------------------------------------
@@ -165,6 +151,22 @@ final class MonitorCommands {
         return true;
     }
 
+    /** Running domains first by id, then inactive ones by name (virshDomainSorter). */
+    private static final java.util.Comparator<Object[]> LIST_ORDER = new java.util.Comparator<>() {
+        @Override
+        public int compare(Object[] a, Object[] b) {
+            int ia = (Integer) a[1];
+            int ib = (Integer) b[1];
+            if (ia == -1 && ib == -1) {
+                return ((String) a[2]).compareToIgnoreCase((String) b[2]);
+            }
+            if (ia != -1 && ib != -1) {
+                return Integer.compareUnsigned(ia, ib);
+            }
+            return ia != -1 ? -1 : 1;
+        }
+    };
+
     private static boolean list(Session s, Invocation cmd) {
         boolean optTable = cmd.bool("table");
         boolean optUuid = cmd.bool("uuid");
@@ -206,17 +208,7 @@ final class MonitorCommands {
         for (Domain d : doms) {
             rows.add(new Object[] {d, d.getID(), d.getName()});
         }
-        rows.sort((a, b) -> {
-            int ia = (Integer) a[1];
-            int ib = (Integer) b[1];
-            if (ia == -1 && ib == -1) {
-                return ((String) a[2]).compareToIgnoreCase((String) b[2]);
-            }
-            if (ia != -1 && ib != -1) {
-                return Integer.compareUnsigned(ia, ib);
-            }
-            return ia != -1 ? -1 : 1;
-        });
+        rows.sort(LIST_ORDER);
         Table table = optTable ? new Table("Id", "Name", "State") : null;
         StringBuilder plain = new StringBuilder();
         for (Object[] row : rows) {
@@ -315,5 +307,48 @@ final class MonitorCommands {
             }
         }
         return true;
+    }
+
+    /** One handler for the group, dispatching by name: no lambda is linked before its command runs. */
+    static final CommandDef.Handler HANDLER = new CommandDef.Handler() {
+        @Override
+        public boolean run(Session s, Invocation cmd) {
+            return dispatch(s, cmd);
+        }
+    };
+
+    private static boolean dispatch(Session s, Invocation cmd) {
+        switch (cmd.def().name()) {
+            case "domblkstat": {
+                return domblkstat(s, cmd);
+            }
+            case "domifstat": {
+                return domifstat(s, cmd);
+            }
+            case "dominfo": {
+                return dominfo(s, cmd);
+            }
+            case "domstate": {
+                return domstate(s, cmd);
+            }
+            case "list": {
+                return list(s, cmd);
+            }
+            case "domid": {
+                int id = s.domain(cmd, "domain", Session.BY_NAME | Session.BY_UUID).getID();
+                s.print(id == -1 ? "-\n" : id + "\n");
+                return true;
+            }
+            case "domname": {
+                s.print(s.domain(cmd, "domain", Session.BY_ID | Session.BY_UUID).getName() + "\n");
+                return true;
+            }
+            case "domuuid": {
+                s.print(s.domain(cmd, "domain", Session.BY_NAME | Session.BY_ID).getUUIDString() + "\n");
+                return true;
+            }
+            default:
+                throw new IllegalStateException("no handler for " + cmd.def().name());
+        }
     }
 }

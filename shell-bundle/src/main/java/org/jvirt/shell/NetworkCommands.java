@@ -25,28 +25,20 @@ final class NetworkCommands {
 
     static void register(Commands c) {
         c.add(CommandDef.of("net-autostart", NETWORK, "autostart a network",
-                "Configure a network to be automatically started at boot.", NetworkCommands::autostart,
+                "Configure a network to be automatically started at boot.", HANDLER,
                 NETWORK_OPT, Opt.bool("disable", "disable autostarting")));
-        c.add(CommandDef.of("net-create", NETWORK, "create a network from an XML file", "Create a network.",
-                (s, cmd) -> fromFile(s, cmd, true), FILE_OPT,
+        c.add(CommandDef.of("net-create", NETWORK, "create a network from an XML file", "Create a network.", HANDLER, FILE_OPT,
                 Opt.bool("validate", "validate the XML against the schema")));
         c.add(CommandDef.of("net-define", NETWORK,
                 "define an inactive persistent virtual network or modify an existing persistent one from an XML file",
-                "Define or modify a persistent virtual network.", (s, cmd) -> fromFile(s, cmd, false), FILE_OPT,
+                "Define or modify a persistent virtual network.", HANDLER, FILE_OPT,
                 Opt.bool("validate", "validate the XML against the schema")));
-        c.add(CommandDef.of("net-destroy", NETWORK, "destroy (stop) a network", "Forcefully stop a given network.",
-                (s, cmd) -> simple(s, cmd, Network::destroy, "Network %s destroyed\n",
-                        "Failed to destroy network %s"), NETWORK_OPT));
+        c.add(CommandDef.of("net-destroy", NETWORK, "destroy (stop) a network", "Forcefully stop a given network.", HANDLER, NETWORK_OPT));
         c.add(CommandDef.of("net-dumpxml", NETWORK, "network information in XML",
-                "Output the network information as an XML dump to stdout.", (s, cmd) -> {
-                    Network n = s.network(cmd);
-                    s.print(n.getXMLDesc());
-                    return true;
-                }, NETWORK_OPT, Opt.bool("inactive", "show inactive defined XML")));
+                "Output the network information as an XML dump to stdout.", HANDLER, NETWORK_OPT, Opt.bool("inactive", "show inactive defined XML")));
         c.add(CommandDef.of("net-info", NETWORK, "network information",
-                "Returns basic information about the network", NetworkCommands::info, NETWORK_OPT));
-        c.add(CommandDef.of("net-list", NETWORK, "list networks", "Returns list of networks.",
-                NetworkCommands::list,
+                "Returns basic information about the network", HANDLER, NETWORK_OPT));
+        c.add(CommandDef.of("net-list", NETWORK, "list networks", "Returns list of networks.", HANDLER,
                 Opt.bool("inactive", "list inactive networks"),
                 Opt.bool("all", "list inactive & active networks"),
                 Opt.bool("persistent", "list persistent networks"),
@@ -56,21 +48,12 @@ final class NetworkCommands {
                 Opt.bool("uuid", "list uuid's only"),
                 Opt.bool("name", "list network names only"),
                 Opt.bool("table", "list table (default)")));
-        c.add(CommandDef.of("net-name", NETWORK, "convert a network UUID to network name", "", (s, cmd) -> {
-            s.print(s.network(cmd, Session.BY_UUID).getName() + "\n");
-            return true;
-        }, Opt.data("network", "network uuid")));
+        c.add(CommandDef.of("net-name", NETWORK, "convert a network UUID to network name", "", HANDLER, Opt.data("network", "network uuid")));
         c.add(CommandDef.of("net-start", NETWORK, "start a (previously defined) inactive network",
-                "Start a network.", (s, cmd) -> simple(s, cmd, Network::create, "Network %s started\n",
-                        "Failed to start network %s"), Opt.data("network", "network name or uuid")));
+                "Start a network.", HANDLER, Opt.data("network", "network name or uuid")));
         c.add(CommandDef.of("net-undefine", NETWORK, "undefine a persistent network",
-                "Undefine the configuration for a persistent network.",
-                (s, cmd) -> simple(s, cmd, Network::undefine, "Network %s has been undefined\n",
-                        "Failed to undefine network %s"), NETWORK_OPT));
-        c.add(CommandDef.of("net-uuid", NETWORK, "convert a network name to network UUID", "", (s, cmd) -> {
-            s.print(s.network(cmd, Session.BY_NAME).getUUIDString() + "\n");
-            return true;
-        }, Opt.data("network", "network name")));
+                "Undefine the configuration for a persistent network.", HANDLER, NETWORK_OPT));
+        c.add(CommandDef.of("net-uuid", NETWORK, "convert a network name to network UUID", "", HANDLER, Opt.data("network", "network name")));
     }
 
     private static boolean simple(Session s, Invocation cmd, NetworkAction action, String ok, String failed) {
@@ -194,5 +177,60 @@ final class NetworkCommands {
             s.print(b.toString());
         }
         return true;
+    }
+
+    /** One handler for the group, dispatching by name: no lambda is linked before its command runs. */
+    static final CommandDef.Handler HANDLER = new CommandDef.Handler() {
+        @Override
+        public boolean run(Session s, Invocation cmd) {
+            return dispatch(s, cmd);
+        }
+    };
+
+    private static boolean dispatch(Session s, Invocation cmd) {
+        switch (cmd.def().name()) {
+            case "net-autostart": {
+                return autostart(s, cmd);
+            }
+            case "net-create": {
+                return fromFile(s, cmd, true);
+            }
+            case "net-define": {
+                return fromFile(s, cmd, false);
+            }
+            case "net-destroy": {
+                return simple(s, cmd, Network::destroy, "Network %s destroyed\n",
+                "Failed to destroy network %s");
+            }
+            case "net-dumpxml": {
+                Network n = s.network(cmd);
+                s.print(n.getXMLDesc());
+                return true;
+            }
+            case "net-info": {
+                return info(s, cmd);
+            }
+            case "net-list": {
+                return list(s, cmd);
+            }
+            case "net-name": {
+                s.print(s.network(cmd, Session.BY_UUID).getName() + "\n");
+                return true;
+            }
+            case "net-start": {
+                return simple(s, cmd, Network::create, "Network %s started\n",
+                "Failed to start network %s");
+            }
+            case "net-undefine": {
+                return simple(s, cmd, Network::undefine, "Network %s has been undefined\n",
+                "Failed to undefine network %s");
+            }
+            case "net-uuid": {
+                s.print(s.network(cmd, Session.BY_NAME).getUUIDString() + "\n");
+                return true;
+            }
+            default:
+                throw new IllegalStateException("no handler for " + cmd.def().name());
+        }
     }
 }

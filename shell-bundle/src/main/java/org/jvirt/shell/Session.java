@@ -32,7 +32,7 @@ public final class Session implements AutoCloseable {
     private boolean quiet;
     private Connect conn;
     private boolean exitRequested;
-    private Opener opener = Session::defaultOpen;
+    private Opener opener = DEFAULT_OPENER;
 
     /** Opens connections; replaceable for tests and for embedding. */
     @FunctionalInterface
@@ -51,9 +51,13 @@ public final class Session implements AutoCloseable {
         this.err = err;
     }
 
-    private static Connect defaultOpen(String uri, boolean readOnly) {
-        return Connect.open(uri, null, readOnly ? Set.of(OpenFlag.READ_ONLY) : Set.of());
-    }
+    /** Opens through the API; a plain class, so that a one-shot jvirsh links no lambda at startup. */
+    private static final Opener DEFAULT_OPENER = new Opener() {
+        @Override
+        public Connect open(String uri, boolean readOnly) {
+            return Connect.open(uri, null, readOnly ? Set.of(OpenFlag.READ_ONLY) : Set.of());
+        }
+    };
 
     // ---- settings ------------------------------------------------------------------------------------
 

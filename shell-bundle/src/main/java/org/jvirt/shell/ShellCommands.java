@@ -12,22 +12,17 @@ final class ShellCommands {
     }
 
     static void register(Commands c) {
-        c.add(CommandDef.local("exit", VIRSH, "quit this interactive terminal", "", ShellCommands::quit));
+        c.add(CommandDef.local("exit", VIRSH, "quit this interactive terminal", "", HANDLER));
         c.add(CommandDef.local("help", VIRSH, "print help",
-                "Prints global help, command specific help, or help for a\n    group of related commands",
-                ShellCommands::help, Opt.string("command", "Prints global help, command specific help, or help "
+                "Prints global help, command specific help, or help for a\n    group of related commands", HANDLER, Opt.string("command", "Prints global help, command specific help, or help "
                         + "for a group of related commands")));
-        c.add(CommandDef.local("quit", VIRSH, "quit this interactive terminal", "", ShellCommands::quit));
+        c.add(CommandDef.local("quit", VIRSH, "quit this interactive terminal", "", HANDLER));
         c.add(CommandDef.local("connect", VIRSH, "(re)connect to hypervisor",
-                "Connect to local hypervisor. This is built-in command after shell start up.",
-                (s, cmd) -> {
-                    s.connect(cmd.string("name"), cmd.bool("readonly"));
-                    return true;
-                }, Opt.stringEmptyOk("name", "hypervisor connection URI"),
+                "Connect to local hypervisor. This is built-in command after shell start up.", HANDLER, Opt.stringEmptyOk("name", "hypervisor connection URI"),
                 Opt.bool("readonly", "read-only connection")));
         c.add(CommandDef.local("drivers", JVIRT, "list connection drivers",
                 "Lists the active drivers with their URI schemes and ranking, and the drivers that were "
-                        + "rejected, with the reason.", ShellCommands::drivers));
+                        + "rejected, with the reason.", HANDLER));
     }
 
     private static boolean quit(Session s, Invocation cmd) {
@@ -132,5 +127,36 @@ final class ShellCommands {
     private static boolean drivers(Session s, Invocation cmd) {
         DriverListing.print(s);
         return true;
+    }
+
+    /** One handler for the group, dispatching by name: no lambda is linked before its command runs. */
+    static final CommandDef.Handler HANDLER = new CommandDef.Handler() {
+        @Override
+        public boolean run(Session s, Invocation cmd) {
+            return dispatch(s, cmd);
+        }
+    };
+
+    private static boolean dispatch(Session s, Invocation cmd) {
+        switch (cmd.def().name()) {
+            case "exit": {
+                return quit(s, cmd);
+            }
+            case "help": {
+                return help(s, cmd);
+            }
+            case "quit": {
+                return quit(s, cmd);
+            }
+            case "connect": {
+                s.connect(cmd.string("name"), cmd.bool("readonly"));
+                return true;
+            }
+            case "drivers": {
+                return drivers(s, cmd);
+            }
+            default:
+                throw new IllegalStateException("no handler for " + cmd.def().name());
+        }
     }
 }

@@ -29,7 +29,7 @@ class VirshComparisonTest {
     private static final String URI = "test:///default";
     private static final Pattern CPU_TIME = Pattern.compile("(CPU time:\\s+)[0-9.]+s");
     /** Block and interface counters of libvirt's test driver are derived from the clock. */
-    private static final Pattern COUNTER = Pattern.compile("^(\\S+ (rd|wr|rx|tx)_\\w+ )\\d+$", Pattern.MULTILINE);
+    private static final Pattern COUNTER = Pattern.compile("^(\\S+ ((rd|wr|rx|tx)_\\w+|errs) )\\d+$", Pattern.MULTILINE);
 
     /** A domain defined without a UUID gets a random one. */
     private static final Pattern UUID_LINE = Pattern.compile("^(UUID:\\s+)[0-9a-f-]{36}$", Pattern.MULTILINE);

@@ -30,13 +30,20 @@ public final class DriverRegistry {
     }
 
     private static final DriverRegistry INSTANCE = new DriverRegistry();
-    private static final Comparator<Entry> BY_RANKING =
-            Comparator.comparingInt(Entry::ranking).reversed().thenComparingLong(Entry::order);
+    /** Highest ranking first, then first registered; a plain class so that startup links no lambda. */
+    private static final Comparator<Entry> BY_RANKING = new Comparator<>() {
+        @Override
+        public int compare(Entry a, Entry b) {
+            int r = Integer.compare(b.ranking(), a.ranking());
+            return r != 0 ? r : Long.compare(a.order(), b.order());
+        }
+    };
 
     private final AtomicLong order = new AtomicLong();
     private volatile List<Entry> entries = List.of();
     private volatile List<Rejected> rejected = List.of();
-    private volatile boolean loaded;
+    private volatile boolean driversLoaded;
+    private volatile boolean networkDriversLoaded;
     private volatile boolean osgi;
 
     private DriverRegistry() {
@@ -48,7 +55,7 @@ public final class DriverRegistry {
 
     /** Drivers of the given kind serving a scheme, best first. */
     public <T> List<T> find(Class<T> kind, String scheme) {
-        ensureLoaded();
+        ensureLoaded(kind == NetworkDriver.class);
         List<T> out = new ArrayList<>(2);
         for (Entry e : entries) {
             if (kind.isInstance(e.service()) && e.schemes().contains(scheme)) {
@@ -59,27 +66,34 @@ public final class DriverRegistry {
     }
 
     public List<Entry> active() {
-        ensureLoaded();
+        ensureLoaded(false);
+        ensureLoaded(true);
         return entries;
     }
 
     public List<Rejected> rejected() {
-        ensureLoaded();
+        ensureLoaded(false);
+        ensureLoaded(true);
         return rejected;
     }
 
-    private void ensureLoaded() {
-        if (loaded || osgi) {
+    /** Outside OSGi, loads each kind of driver through ServiceLoader the first time it is asked for. */
+    private void ensureLoaded(boolean network) {
+        if (osgi || (network ? networkDriversLoaded : driversLoaded)) {
             return;
         }
         synchronized (this) {
-            if (loaded || osgi) {
+            if (osgi || (network ? networkDriversLoaded : driversLoaded)) {
                 return;
             }
             ClassLoader cl = DriverRegistry.class.getClassLoader();
-            loadAll(ServiceLoader.load(Driver.class, cl).iterator(), "classpath");
-            loadAll(ServiceLoader.load(NetworkDriver.class, cl).iterator(), "classpath");
-            loaded = true;
+            if (network) {
+                loadAll(ServiceLoader.load(NetworkDriver.class, cl).iterator(), "classpath");
+                networkDriversLoaded = true;
+            } else {
+                loadAll(ServiceLoader.load(Driver.class, cl).iterator(), "classpath");
+                driversLoaded = true;
+            }
         }
     }
 
