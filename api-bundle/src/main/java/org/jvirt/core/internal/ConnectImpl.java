@@ -73,9 +73,9 @@ final class ConnectImpl implements Connect {
     DriverConnection enter() {
         Connections.enter();
         if (closed || driverGone) {
-            throw new VirtException(ErrorCode.INVALID_CONN, ErrorDomain.NONE, driverGone
-                    ? "the driver for scheme '" + uri.driver() + "' was removed; reopen the connection"
-                    : "the connection is closed");
+            throw new VirtException(new VirtError(ErrorCode.INVALID_CONN, ErrorDomain.NONE, driverGone
+                    ? "invalid connection: the driver for scheme '" + uri.driver() + "' was removed; reopen the connection"
+                    : "invalid connection: the connection is closed"));
         }
         return conn;
     }
@@ -174,8 +174,24 @@ final class ConnectImpl implements Connect {
         }
     }
 
+    /** The driver went away: later calls fail with INVALID_CONN, and the driver's resources are released now. */
     void driverGone() {
-        driverGone = true;
+        synchronized (this) {
+            if (driverGone || closed) {
+                return;
+            }
+            driverGone = true;
+        }
+        Connections.closed(this);
+        try {
+            NetworkConnection n = networks;
+            if (n != null && n != conn.networks()) {
+                n.close();
+            }
+            conn.close();
+        } catch (RuntimeException ignored) {
+            // the driver is gone; nothing more can be done for its connection
+        }
     }
 
     // ---- errors ----------------------------------------------------------------------------------
@@ -342,6 +358,9 @@ final class ConnectImpl implements Connect {
                 return;
             }
             closed = true;
+            if (driverGone) {
+                return; // released when the driver went away
+            }
         }
         Connections.closed(this);
         try {
