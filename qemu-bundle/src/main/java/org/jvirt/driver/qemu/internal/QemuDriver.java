@@ -1,0 +1,88 @@
+package org.jvirt.driver.qemu.internal;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jvirt.api.VirtUri;
+import org.jvirt.driver.qemu.internal.caps.QemuCapsCache;
+import org.jvirt.spi.Driver;
+import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.OpenContext;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The QEMU/KVM driver: {@code qemu:///system}, {@code qemu:///session} and
+ * {@code qemu:///embed?root=/dir}. State (domains, processes) is per root and shared by all
+ * connections to that root in this process. System and session state lives as long as the driver;
+ * an embed root's state is released with its last connection (its guests keep running and are
+ * found again on the next open), as libvirt's embedded driver does.
+ */
+@Component(service = Driver.class, property = {Driver.SCHEME_PROPERTY + "=qemu", Driver.SCHEME_PROPERTY + "=kvm",
+    "service.ranking:Integer=0"})
+public class QemuDriver implements Driver {
+
+    private final Map<String, QemuHost> hosts = new HashMap<>();
+    private final Map<Path, QemuCapsCache> capsCaches = new HashMap<>();
+
+    @Override
+    public String name() {
+        return "QEMU";
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("qemu", "kvm");
+    }
+
+    @Override
+    public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
+        String scheme = uri.driver();
+        if (!"qemu".equals(scheme) && !"kvm".equals(scheme) || uri.isRemote()) {
+            return Optional.empty();
+        }
+        QemuConfig config = QemuConfig.fromUri(uri);
+        QemuHost host;
+        synchronized (hosts) {
+            host = hosts.get(config.key());
+            if (host == null) {
+                QemuCapsCache cache = capsCaches.computeIfAbsent(config.cacheDir(), QemuCapsCache::new);
+                host = new QemuHost(config, cache);
+                host.init();
+                hosts.put(config.key(), host);
+            }
+            host.refs++;
+        }
+        return Optional.of(new QemuConnection(this, host, context.events()));
+    }
+
+    void release(QemuHost host) {
+        synchronized (hosts) {
+            host.refs--;
+            if (host.refs <= 0 && host.config.uri().startsWith("qemu:///embed")) {
+                hosts.remove(host.config.key());
+                host.close();
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> defaultUri() {
+        return QemuXmlHooks.defaultEmulator(QemuXmlHooks.hostArch()) != null ? Optional.of("qemu:///system")
+                : Optional.empty();
+    }
+
+    /** Detaches from every guest, leaving them running (bundle stop or update, JVM shutdown). */
+    @Deactivate
+    public void deactivate() {
+        synchronized (hosts) {
+            for (QemuHost h : hosts.values()) {
+                h.close();
+            }
+            hosts.clear();
+        }
+    }
+}

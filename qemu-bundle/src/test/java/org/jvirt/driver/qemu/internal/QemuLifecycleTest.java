@@ -1,0 +1,292 @@
+package org.jvirt.driver.qemu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvirt.api.DomainEventType;
+import org.jvirt.api.DomainState;
+import org.jvirt.api.DomainStatus;
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ModifyFlag;
+import org.jvirt.api.VirtException;
+import org.jvirt.api.VirtUri;
+import org.jvirt.driver.qemu.internal.monitor.Json;
+import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.OpenContext;
+
+/** Real QEMU processes under TCG, driven through the driver SPI, in an isolated embed root. */
+class QemuLifecycleTest {
+    @TempDir
+    Path root;
+    QemuDriver driver;
+    DriverConnection conn;
+    QemuTestSupport.Events events;
+    final List<DriverConnection> opened = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        QemuTestSupport.requireQemu();
+        driver = new QemuDriver();
+        conn = connect();
+        events = (QemuTestSupport.Events) lastEvents;
+    }
+
+    private Object lastEvents;
+
+    DriverConnection connect() {
+        QemuTestSupport.Events ev = new QemuTestSupport.Events();
+        lastEvents = ev;
+        DriverConnection c = driver.open(VirtUri.parse("qemu:///embed?root=" + root), new OpenContext(false, null, ev))
+                .orElseThrow();
+        opened.add(c);
+        return c;
+    }
+
+    @AfterEach
+    void cleanup() {
+        try {
+            if (conn != null) {
+                for (DomainRef d : conn.listAllDomains(0)) {
+                    try {
+                        if (conn.isActive(d)) {
+                            conn.destroy(d);
+                        }
+                    } catch (RuntimeException ignored) {
+                        // best effort
+                    }
+                }
+            }
+        } finally {
+            for (DriverConnection c : opened) {
+                c.close();
+            }
+            if (driver != null) {
+                driver.deactivate();
+            }
+            assertEquals(0, QemuTestSupport.killStray(root), "QEMU processes were left behind");
+        }
+    }
+
+    QemuConnection qc() {
+        return (QemuConnection) conn;
+    }
+
+    String qmpStatus(DomainRef d) {
+        return Json.str(qc().monitorFor(d).execute("query-status", null), "status");
+    }
+
+    @Test
+    void noDiskGuestStartSuspendResumeDestroy() throws Exception {
+        DomainRef d = conn.defineXML(QemuTestSupport.noDiskXml("nodisk", ""));
+        events.await(DomainEventType.DEFINED, DomainEventType.DEFINED_ADDED, 2000);
+        assertTrue(Files.exists(root.resolve("etc/qemu/nodisk.xml")));
+        long t0 = System.nanoTime();
+        d = conn.create(d);
+        long startMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_BOOTED), conn.state(d));
+        assertTrue(d.id() > 0);
+        assertEquals(d.id(), conn.lookupById(d.id()).id());
+        events.await(DomainEventType.STARTED, DomainEventType.STARTED_BOOTED, 2000);
+        assertEquals("running", qmpStatus(d));
+        assertTrue(conn.xmlDesc(d, 0).contains("id='" + d.id() + "'"));
+        assertTrue(conn.xmlDesc(d, 0).contains("<alias name='balloon0'/>"));
+
+        conn.suspend(d);
+        assertEquals(new DomainStatus(DomainState.PAUSED, DomainStatus.PAUSED_USER), conn.state(d));
+        assertEquals("paused", qmpStatus(d));
+        events.await(DomainEventType.SUSPENDED, DomainEventType.SUSPENDED_PAUSED, 2000);
+        conn.resume(d);
+        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_UNPAUSED), conn.state(d));
+        assertEquals("running", qmpStatus(d));
+        events.await(DomainEventType.RESUMED, DomainEventType.RESUMED_UNPAUSED, 2000);
+        Thread.sleep(100); // let late QMP STOP/RESUME events arrive: they must not change the state
+        assertEquals(DomainState.RUNNING, conn.state(d).state());
+
+        long pid = qc().pidOf(d);
+        t0 = System.nanoTime();
+        conn.destroy(d);
+        long destroyMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(new DomainStatus(DomainState.SHUTOFF, DomainStatus.SHUTOFF_DESTROYED), conn.state(d));
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_DESTROYED, 2000);
+        assertFalse(Files.exists(root.resolve("run/qemu/nodisk.status")));
+        assertTrue(Files.readString(root.resolve("log/qemu/nodisk.log")).contains("-nodefaults"));
+        System.out.println("[qemu-timing] start->running " + startMs + " ms, destroy->shut off " + destroyMs + " ms");
+
+        conn.undefine(d);
+        assertFalse(Files.exists(root.resolve("etc/qemu/nodisk.xml")));
+        assertThrows(VirtException.class, () -> conn.lookupByName("nodisk"));
+    }
+
+    @Test
+    void killMinus9IsSeenAtOnceAsCrashed() throws Exception {
+        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("crashy", ""));
+        events.await(DomainEventType.STARTED, DomainEventType.STARTED_BOOTED, 2000);
+        long pid = qc().pidOf(d);
+        long t0 = System.nanoTime();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_FAILED, 2000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("[qemu-timing] kill -9 -> stopped event " + ms + " ms");
+        // a transient domain is gone once it stops
+        assertThrows(VirtException.class, () -> conn.lookupByName("crashy"));
+
+        DomainRef p = conn.defineXML(QemuTestSupport.noDiskXml("crashy2", ""));
+        p = conn.create(p);
+        ProcessHandle.of(qc().pidOf(p)).orElseThrow().destroyForcibly();
+        events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_FAILED, 2000);
+        assertEquals(new DomainStatus(DomainState.SHUTOFF, DomainStatus.SHUTOFF_CRASHED), conn.state(p));
+    }
+
+    @Test
+    void onCrashRestartStartsAgain() throws Exception {
+        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("phoenix", "<on_crash>restart</on_crash>"));
+        long pid = qc().pidOf(d);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_FAILED, 2000);
+        events.await(DomainEventType.STARTED, DomainEventType.STARTED_BOOTED, 5000);
+        DomainRef again = conn.lookupByName("phoenix");
+        assertEquals(DomainState.RUNNING, conn.state(again).state());
+        assertNotEquals(pid, qc().pidOf(again));
+    }
+
+    @Test
+    void saveThenRestoreResumesTheSameGuest() throws Exception {
+        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("saver", ""));
+        Path file = root.resolve("saver.save");
+        List<long[]> progress = new ArrayList<>();
+        conn.save(d, file.toString(), (done, total) -> progress.add(new long[] {done, total}));
+        events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_SAVED, 2000);
+        assertThrows(VirtException.class, () -> conn.lookupByName("saver"));
+        assertTrue(Files.size(file) > 4096);
+        assertFalse(progress.isEmpty());
+        long[] last = progress.get(progress.size() - 1);
+        assertEquals(last[1], last[0]);
+        DomainRef r = conn.restore(file.toString(), (a, b) -> { });
+        events.await(DomainEventType.STARTED, DomainEventType.STARTED_RESTORED, 2000);
+        assertEquals(d.uuid(), r.uuid());
+        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_RESTORED), conn.state(r));
+        assertEquals("running", qmpStatus(r));
+        // a core dump with progress
+        Path core = root.resolve("saver.core");
+        List<long[]> dump = new ArrayList<>();
+        conn.coreDump(r, core.toString(), (a, b) -> dump.add(new long[] {a, b}));
+        assertTrue(Files.size(core) > 64L * 1024 * 1024, "core holds the guest RAM");
+        assertFalse(dump.isEmpty());
+        assertEquals(DomainState.RUNNING, conn.state(r).state());
+    }
+
+    @Test
+    void driverRestartReattachesWithoutDisturbing() throws Exception {
+        DomainRef d = conn.defineXML(QemuTestSupport.noDiskXml("keeper", ""));
+        d = conn.create(d);
+        DomainRef t = conn.createXML(QemuTestSupport.noDiskXml("transient", ""));
+        conn.suspend(t);
+        long pid = qc().pidOf(d);
+        long pidT = qc().pidOf(t);
+        int id = d.id();
+        // the driver goes away (bundle update, JVM restart): guests keep running
+        for (DriverConnection c : opened) {
+            c.close();
+        }
+        opened.clear();
+        driver.deactivate();
+        assertTrue(ProcessHandle.of(pid).orElseThrow().isAlive());
+        driver = new QemuDriver();
+        conn = connect();
+        events = (QemuTestSupport.Events) lastEvents;
+        DomainRef again = conn.lookupByName("keeper");
+        assertEquals(id, again.id());
+        assertEquals(pid, qc().pidOf(again));
+        assertEquals(DomainState.RUNNING, conn.state(again).state());
+        assertEquals("running", qmpStatus(again));
+        DomainRef t2 = conn.lookupByName("transient");
+        assertEquals(pidT, qc().pidOf(t2));
+        assertEquals(new DomainStatus(DomainState.PAUSED, DomainStatus.PAUSED_USER), conn.state(t2));
+        assertFalse(conn.isPersistent(t2));
+        // the re-attached guests are fully managed: exit is still seen
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_FAILED, 3000);
+        assertEquals(DomainState.SHUTOFF, conn.state(again).state());
+        conn.destroy(t2);
+    }
+
+    @Test
+    void badInputGivesClearErrorsAndLeavesNoProcess() throws Exception {
+        VirtException e = assertThrows(VirtException.class, () -> conn.defineXML(QemuTestSupport.noDiskXml("x", "")
+                .replace(QemuTestSupport.QEMU, "/usr/bin/qemu-system-nonexistent")));
+        assertEquals(ErrorCode.SYSTEM_ERROR, e.code());
+        assertTrue(e.getMessage().contains("qemu-system-nonexistent"), e.getMessage());
+
+        String missing = QemuTestSupport.noDiskXml("nodisk2", "").replace("</emulator>", "</emulator>"
+                + "<disk type='file' device='disk'><source file='" + root.resolve("missing.img")
+                + "'/><target dev='vda' bus='virtio'/></disk>");
+        e = assertThrows(VirtException.class, () -> conn.createXML(missing));
+        assertEquals(ErrorCode.SYSTEM_ERROR, e.code());
+        assertTrue(e.getMessage().contains("missing.img"), e.getMessage());
+        assertThrows(VirtException.class, () -> conn.lookupByName("nodisk2"));
+
+        // QEMU's own refusal is reported from its log: a raw file declared qcow2
+        Path raw = root.resolve("raw.img");
+        Files.write(raw, new byte[1 << 20]);
+        String wrongFormat = QemuTestSupport.noDiskXml("qcow", "").replace("</emulator>", "</emulator>"
+                + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + raw
+                + "'/><target dev='vda' bus='virtio'/></disk>");
+        e = assertThrows(VirtException.class, () -> conn.createXML(wrongFormat));
+        assertEquals(ErrorCode.OPERATION_FAILED, e.code());
+        assertTrue(e.getMessage().contains("qcow2"), e.getMessage());
+
+        DomainRef a = conn.defineXML(QemuTestSupport.noDiskXml("dup", ""));
+        e = assertThrows(VirtException.class, () -> conn.defineXML(QemuTestSupport.noDiskXml("dup", "")));
+        assertEquals(ErrorCode.OPERATION_FAILED, e.code());
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        conn.create(a);
+        e = assertThrows(VirtException.class, () -> conn.createXML(conn.xmlDesc(a, 0)));
+        assertEquals(ErrorCode.OPERATION_INVALID, e.code());
+        conn.destroy(a);
+
+        Files.writeString(root.resolve("etc/qemu/qemu.conf"), "kvm_device = \"" + root.resolve("no-kvm") + "\"\n");
+        for (DriverConnection c : opened) {
+            c.close();
+        }
+        opened.clear();
+        conn = connect();
+        e = assertThrows(VirtException.class, () -> conn.createXML(QemuTestSupport.noDiskXml("kvm", "")
+                .replace("type='qemu'", "type='kvm'")));
+        assertEquals(ErrorCode.CONFIG_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().contains("kvm"), e.getMessage());
+        assertEquals(0, QemuTestSupport.killStray(root));
+    }
+
+    @Test
+    void configDeviceAttachDetachAndXmlToNative() {
+        DomainRef d = conn.defineXML(QemuTestSupport.noDiskXml("cfg", ""));
+        conn.attachDevice(d, "<interface type='user'><mac address='52:54:00:aa:bb:cc'/><model type='virtio'/>"
+                + "</interface>", ModifyFlag.CONFIG.bit());
+        String xml = conn.xmlDesc(d, 0);
+        assertTrue(xml.contains("52:54:00:aa:bb:cc"), xml);
+        conn.detachDevice(d, "<interface type='user'><mac address='52:54:00:aa:bb:cc'/></interface>",
+                ModifyFlag.CONFIG.bit());
+        assertFalse(conn.xmlDesc(d, 0).contains("52:54:00:aa:bb:cc"));
+        VirtException e = assertThrows(VirtException.class, () -> conn.detachDevice(d,
+                "<disk type='file'><target dev='vdz'/></disk>", ModifyFlag.CONFIG.bit()));
+        assertEquals(ErrorCode.DEVICE_MISSING, e.code());
+        String argv = conn.domainXMLToNative("qemu-argv", conn.xmlDesc(d, 0));
+        assertTrue(argv.startsWith("LC_ALL=C " + QemuTestSupport.QEMU + " -name guest=cfg"), argv);
+        assertTrue(conn.capabilities().contains("<domain type='qemu'/>"));
+        assertTrue(conn.nodeInfo().cpus() > 0);
+    }
+}
