@@ -3,6 +3,7 @@ package org.jvirt.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import org.jvirt.api.Connect;
 import org.jvirt.api.ErrorCode;
@@ -59,6 +60,20 @@ class DriverSelectionTest {
         var listed = Connect.listDrivers();
         assertEquals("high", listed.get(0).name(), "best ranking first");
         assertTrue(listed.stream().anyMatch(d -> !d.isActive() && d.name().equals("noscheme")));
+    }
+
+    @Test
+    void aSecondaryDriverServesNetworksWhenThePrimaryHasNone() {
+        try (Connect c = Connect.open("fake:///x")) {
+            assertEquals(java.util.List.of("from-x"), c.listNetworks());
+            VirtException e = assertThrows(VirtException.class, () -> c.networkLookupByName("from-x"));
+            assertEquals(ErrorCode.NO_SUPPORT, e.code(), "the secondary driver did not implement lookups");
+        }
+        try (Connect c = Connect.open("shy2:///x")) {
+            fail("declined");
+        } catch (VirtException e) {
+            assertEquals(ErrorCode.NO_CONNECT, e.code());
+        }
     }
 
     @Test

@@ -1,11 +1,14 @@
 package org.jvirt.core.internal;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.jvirt.api.VirtUri;
 import org.jvirt.spi.Driver;
 import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.NetworkConnection;
+import org.jvirt.spi.NetworkDriver;
 import org.jvirt.spi.OpenContext;
 
 /** Drivers found through ServiceLoader by the registry tests. */
@@ -84,6 +87,24 @@ public final class FakeDrivers {
     public static final class NoScheme extends Base {
         public NoScheme() {
             super("noscheme", null, 0);
+        }
+    }
+
+    /** A secondary driver serving the network calls of "fake" connections. */
+    public static final class Networks implements NetworkDriver {
+        @Override
+        public Set<String> schemes() {
+            return Set.of("fake");
+        }
+
+        @Override
+        public Optional<NetworkConnection> open(VirtUri uri, OpenContext context) {
+            return Optional.of(new NetworkConnection() {
+                @Override
+                public List<String> listNetworkNames(boolean active) {
+                    return active ? List.of("from-" + uri.path().substring(1)) : List.of();
+                }
+            });
         }
     }
 
