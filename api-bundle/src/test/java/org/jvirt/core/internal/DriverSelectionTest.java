@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Set;
+
 import org.jvirt.api.Connect;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.VirtException;
@@ -74,6 +76,29 @@ class DriverSelectionTest {
         } catch (VirtException e) {
             assertEquals(ErrorCode.NO_CONNECT, e.code());
         }
+    }
+
+    @Test
+    void theAuthCallbackAnswersTheDriversCredentialRequests() {
+        org.jvirt.api.ConnectAuth auth = new org.jvirt.api.ConnectAuth() {
+            @Override
+            public Set<org.jvirt.api.Credential.Type> supportedTypes() {
+                return Set.of(org.jvirt.api.Credential.Type.AUTHNAME, org.jvirt.api.Credential.Type.PASSPHRASE);
+            }
+
+            @Override
+            public boolean authenticate(java.util.List<org.jvirt.api.Credential> credentials) {
+                for (org.jvirt.api.Credential c : credentials) {
+                    c.setResult(c.type() == org.jvirt.api.Credential.Type.PASSPHRASE ? "secret" : "alice");
+                }
+                return true;
+            }
+        };
+        try (Connect c = Connect.open("auth:///", auth, Set.of())) {
+            assertEquals("auth:alice", c.getType());
+        }
+        VirtException e = assertThrows(VirtException.class, () -> Connect.open("auth:///"));
+        assertEquals(ErrorCode.AUTH_FAILED, e.code());
     }
 
     @Test

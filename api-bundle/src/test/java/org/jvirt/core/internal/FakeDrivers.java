@@ -108,6 +108,26 @@ public final class FakeDrivers {
         }
     }
 
+    /** Asks the caller for a user name and passphrase through the auth callback, as a remote driver would. */
+    public static final class Auth extends Base {
+        public Auth() {
+            super("auth", "auth", 0);
+        }
+
+        @Override
+        public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
+            List<org.jvirt.api.Credential> creds = List.of(
+                    new org.jvirt.api.Credential(org.jvirt.api.Credential.Type.AUTHNAME, "Username", null, "root"),
+                    new org.jvirt.api.Credential(org.jvirt.api.Credential.Type.PASSPHRASE, "Password", null, null));
+            if (context.auth() == null || !context.auth().authenticate(creds)
+                    || !"secret".equals(creds.get(1).result())) {
+                throw new org.jvirt.api.VirtException(org.jvirt.api.ErrorCode.AUTH_FAILED,
+                        org.jvirt.api.ErrorDomain.REMOTE, "authentication failed for " + creds.get(0).result());
+            }
+            return Optional.of(new Conn("auth:" + creds.get(0).result(), uri.toString()));
+        }
+    }
+
     public static final class Remote extends Base {
         public Remote() {
             super("remote", "remote", 0);
