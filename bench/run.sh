@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Builds the bench module and runs every benchmark: the JMH suite (jvirt vs libvirt-java, both
 # in process on test:///default) and the jvirsh vs virsh whole-process timer. About 5 minutes on
-# a 2-core machine (build ~30 s, JMH ~4 min, CLI ~20 s). Results in bench/target-bench/:
-# jmh-result.txt (summary), jmh-log.txt, jmh-result.json, cli-result.txt, machine.txt.
+# a 2-core machine (build ~30 s, JMH ~4 min, CLI ~20 s, QEMU ~1.5 min). Results in bench/target-bench/:
+# jmh-result.txt (summary), jmh-log.txt, jmh-result.json, cli-result.txt, qemu-result.txt, machine.txt.
 #
 #   bench/run.sh                 everything
 #   bench/run.sh LookupInfo      only JMH benchmarks matching a regex (extra args go to JMH)
 #   SKIP_BUILD=1 bench/run.sh    reuse the last build
-#   SKIP_CLI=1 / SKIP_JMH=1      leave out one part
+#   SKIP_CLI=1 / SKIP_JMH=1 / SKIP_QEMU=1   leave out one part
 #   CLI_RUNS=20                  runs per command for the CLI timer
+#   QEMU_RUNS=20                 start/destroy rounds for the QEMU side by side (QemuSideBySide)
+# The QEMU part compares jvirt's QEMU driver with bare QEMU and with Debian's libvirtd (qemu:///system).
+# As root, when libvirtd is installed but not running, it starts virtlogd and libvirtd for the run and
+# stops them afterwards (they need the libvirt-qemu user that Debian's libvirt-daemon-system creates).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,4 +60,25 @@ if [[ -z "${SKIP_CLI:-}" ]]; then
   else
     echo "skipped: $ROOT/jvirsh not found (or not executable)" | tee "$OUT/cli-result.txt"
   fi
+fi
+
+if [[ -z "${SKIP_QEMU:-}" ]]; then
+  echo "== QEMU driver vs bare QEMU vs libvirtd, ${QEMU_RUNS:-20} rounds"
+  started=()
+  if [[ $EUID -eq 0 ]] && command -v libvirtd >/dev/null && ! pgrep -x libvirtd >/dev/null; then
+    if id libvirt-qemu >/dev/null 2>&1; then
+      mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu /var/cache/libvirt
+      if ! pgrep -x virtlogd >/dev/null; then
+        virtlogd -d -p "$OUT/virtlogd.pid" && started+=("$OUT/virtlogd.pid")
+      fi
+      libvirtd -d -p "$OUT/libvirtd.pid" && started+=("$OUT/libvirtd.pid")
+      for _ in $(seq 50); do [[ -S /run/libvirt/libvirt-sock ]] && break; sleep 0.2; done
+    else
+      echo "libvirtd not started: there is no libvirt-qemu user (Debian's libvirt-daemon-system creates it)"
+    fi
+  fi
+  java -cp "$OUT/bench.jar" org.jvirt.bench.QemuSideBySide "${QEMU_RUNS:-20}" 2>&1 | tee "$OUT/qemu-result.txt" || true
+  for f in "${started[@]}"; do
+    [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null || true
+  done
 fi

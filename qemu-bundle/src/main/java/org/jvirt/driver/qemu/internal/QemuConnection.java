@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.BlockStats;
 import org.jvirt.api.DomainEventType;
@@ -37,8 +39,8 @@ import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
 import org.jvirt.driver.qemu.internal.caps.QemuCaps;
 import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
-import org.jvirt.driver.qemu.internal.monitor.Json;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 import org.jvirt.driver.qemu.internal.process.QemuProcess;
 import org.jvirt.driver.qemu.internal.state.AtomicFiles;
 import org.jvirt.driver.qemu.internal.state.SaveImage;
@@ -521,8 +523,8 @@ final class QemuConnection implements DriverConnection {
                 DomainDef mig = migratable(d.live);
                 SaveImage img = SaveImage.writeHeader(path, DomainXml.format(mig, new DomainXml.Format(-1, true, false)),
                         !wasRunning);
-                m.execute("migrate-set-parameters", Json.obj("max-bandwidth", Long.MAX_VALUE / 2));
-                m.execute("migrate", Json.obj("uri", "exec:cat >> " + SaveImage.shq(path.toString())));
+                m.execute("migrate-set-parameters", QmpJson.obj("max-bandwidth", Long.MAX_VALUE / 2));
+                m.execute("migrate", QmpJson.obj("uri", "exec:cat >> " + SaveImage.shq(path.toString())));
                 waitMigration(m, progress);
                 fsync(path);
             } catch (RuntimeException e) {
@@ -578,17 +580,17 @@ final class QemuConnection implements DriverConnection {
     private static void waitMigration(QemuMonitor m, ProgressListener progress) {
         long sleep = 2;
         while (true) {
-            Object r = m.execute("query-migrate", null);
-            String status = Json.str(r, "status");
-            Map<String, Object> ram = Json.map(r, "ram");
-            long total = Json.num(ram, "total", 0);
-            long done = total - Json.num(ram, "remaining", total);
+            JsonNode r = m.execute("query-migrate", null);
+            String status = QmpJson.str(r, "status");
+            JsonNode ram = r.path("ram");
+            long total = ram.path("total").asLong(0);
+            long done = total - ram.path("remaining").asLong(total);
             if ("completed".equals(status)) {
                 progress.progress(total, total);
                 return;
             }
             if ("failed".equals(status) || "cancelled".equals(status)) {
-                String err = Json.str(r, "error-desc");
+                String err = QmpJson.str(r, "error-desc");
                 throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.QEMU,
                         "migration " + status + (err == null ? "" : ": " + err));
             }
@@ -656,7 +658,7 @@ final class QemuConnection implements DriverConnection {
         host.startProcess(d, def, "defer");
         QemuMonitor m = d.proc.monitor();
         try {
-            m.execute("migrate-incoming", Json.obj("uri", "exec:dd if=" + SaveImage.shq(path.toString())
+            m.execute("migrate-incoming", QmpJson.obj("uri", "exec:dd if=" + SaveImage.shq(path.toString())
                     + " bs=" + SaveImage.ALIGN + " skip=" + skip + " 2>/dev/null"));
             waitIncoming(m, d.proc, progress, size);
         } catch (RuntimeException e) {
@@ -679,13 +681,13 @@ final class QemuConnection implements DriverConnection {
     private static void waitIncoming(QemuMonitor m, QemuProcess p, ProgressListener progress, long size) {
         long sleep = 2;
         while (true) {
-            String status = Json.str(m.execute("query-status", null), "status");
+            String status = QmpJson.str(m.execute("query-status", null), "status");
             if (!"inmigrate".equals(status)) {
-                Object r = m.execute("query-migrate", null);
-                String ms = Json.str(r, "status");
+                JsonNode r = m.execute("query-migrate", null);
+                String ms = QmpJson.str(r, "status");
                 if ("failed".equals(ms)) {
                     throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.QEMU, "incoming migration failed"
-                            + (Json.str(r, "error-desc") == null ? "" : ": " + Json.str(r, "error-desc")));
+                            + (QmpJson.str(r, "error-desc") == null ? "" : ": " + QmpJson.str(r, "error-desc")));
                 }
                 progress.progress(size, size);
                 return;
@@ -714,7 +716,7 @@ final class QemuConnection implements DriverConnection {
             d.expectStop++;
             d.expectResume++;
             try {
-                m.execute("dump-guest-memory", Json.obj("paging", false, "protocol", "file:" + path, "detach", true));
+                m.execute("dump-guest-memory", QmpJson.obj("paging", false, "protocol", "file:" + path, "detach", true));
             } catch (RuntimeException e) {
                 d.expectStop--;
                 d.expectResume--;
@@ -726,10 +728,10 @@ final class QemuConnection implements DriverConnection {
             try {
                 long sleep = 2;
                 while (true) {
-                    Object r = m.execute("query-dump", null);
-                    String status = Json.str(r, "status");
-                    long total = Json.num(r, "total", 0);
-                    progress.progress(Json.num(r, "completed", 0), total);
+                    JsonNode r = m.execute("query-dump", null);
+                    String status = QmpJson.str(r, "status");
+                    long total = r.path("total").asLong(0);
+                    progress.progress(r.path("completed").asLong(0), total);
                     if ("completed".equals(status)) {
                         break;
                     }
@@ -830,7 +832,7 @@ final class QemuConnection implements DriverConnection {
                     throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.QEMU,
                             "Unable to change memory of active domain without the balloon device");
                 }
-                d.proc.monitor().execute("balloon", Json.obj("value", kib * 1024));
+                d.proc.monitor().execute("balloon", QmpJson.obj("value", kib * 1024));
                 d.live.setCurrentMemoryKiB(kib);
                 host.writeStatus(d);
             }
@@ -1008,7 +1010,7 @@ final class QemuConnection implements DriverConnection {
                 }, host::networkBridge, null));
         for (ControllerDef c : work.getControllers()) {
             if (!known.contains(c.getAlias())) {
-                Map<String, Object> props = Json.obj("driver",
+                ObjectNode props = QmpJson.obj("driver",
                         org.jvirt.driver.qemu.internal.command.QemuDevices.controllerDevice(c.getType(), c.getModel()),
                         "id", c.getAlias());
                 if (props.get("driver") != null) {
@@ -1089,7 +1091,7 @@ final class QemuConnection implements DriverConnection {
         CompletableFuture<Void> gone = new CompletableFuture<>();
         d.unplugs.put(id, gone);
         try {
-            m.execute("device_del", Json.obj("id", id));
+            m.execute("device_del", QmpJson.obj("id", id));
         } catch (RuntimeException e) {
             d.unplugs.remove(id);
             throw e;
@@ -1141,17 +1143,17 @@ final class QemuConnection implements DriverConnection {
             if (disk == null) {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.QEMU, "invalid path: " + device);
             }
-            Object r = d.proc.monitor().execute("query-blockstats", null);
-            if (r instanceof List<?> list) {
-                for (Object o : list) {
-                    String qdev = Json.str(o, "qdev");
-                    String node = Json.str(o, "node-name");
+            JsonNode r = d.proc.monitor().execute("query-blockstats", null);
+            if (r.isArray()) {
+                for (JsonNode o : r) {
+                    String qdev = QmpJson.str(o, "qdev");
+                    String node = QmpJson.str(o, "node-name");
                     if (qdev != null && (qdev.equals(disk.getAlias()) || qdev.contains("/" + disk.getAlias() + "/"))
                             || QemuCommandLine.formatNode(disk).equals(node)) {
-                        Map<String, Object> s = Json.map(o, "stats");
-                        return new BlockStats(Json.num(s, "rd_operations", -1), Json.num(s, "rd_bytes", -1),
-                                Json.num(s, "wr_operations", -1), Json.num(s, "wr_bytes", -1),
-                                Json.num(s, "failed_rd_operations", 0) + Json.num(s, "failed_wr_operations", 0));
+                        JsonNode s = o.path("stats");
+                        return new BlockStats(s.path("rd_operations").asLong(-1), s.path("rd_bytes").asLong(-1),
+                                s.path("wr_operations").asLong(-1), s.path("wr_bytes").asLong(-1),
+                                s.path("failed_rd_operations").asLong(0) + s.path("failed_wr_operations").asLong(0));
                     }
                 }
             }
@@ -1240,7 +1242,7 @@ final class QemuConnection implements DriverConnection {
             try {
                 host.startProcess(d, def, "defer");
                 d.reason = DomainStatus.PAUSED_MIGRATION;
-                d.proc.monitor().execute("migrate-incoming", Json.obj("uri", listen));
+                d.proc.monitor().execute("migrate-incoming", QmpJson.obj("uri", listen));
                 host.writeStatus(d);
             } catch (RuntimeException e) {
                 if (d.proc != null) {
@@ -1274,18 +1276,18 @@ final class QemuConnection implements DriverConnection {
             QemuMonitor m = d.proc.monitor();
             boolean wasRunning = d.state == DomainState.RUNNING;
             long bw = bandwidthMiBs > 0 ? bandwidthMiBs << 20 : Long.MAX_VALUE / 2;
-            m.execute("migrate-set-parameters", Json.obj("max-bandwidth", bw));
+            m.execute("migrate-set-parameters", QmpJson.obj("max-bandwidth", bw));
             if (wasRunning) {
                 d.expectStop++;
             }
             try {
-                m.execute("migrate", Json.obj("uri", uri));
+                m.execute("migrate", QmpJson.obj("uri", uri));
                 waitMigration(m, progress);
             } catch (RuntimeException e) {
                 if (wasRunning && d.proc != null) {
                     d.expectStop = 0;
                     try {
-                        String st = Json.str(m.execute("query-status", null), "status");
+                        String st = QmpJson.str(m.execute("query-status", null), "status");
                         if (!"running".equals(st)) {
                             host.cont(d, DomainStatus.RUNNING_MIGRATED);
                         }

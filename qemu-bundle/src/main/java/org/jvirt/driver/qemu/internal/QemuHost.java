@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
@@ -32,8 +34,8 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.caps.QemuCapsCache;
 import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
-import org.jvirt.driver.qemu.internal.monitor.Json;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 import org.jvirt.driver.qemu.internal.process.QemuProcess;
 import org.jvirt.driver.qemu.internal.state.AtomicFiles;
 import org.jvirt.driver.qemu.internal.state.StatusFile;
@@ -196,8 +198,8 @@ final class QemuHost {
                 p.setMonitor(m);
                 d.proc = p;
                 d.id = id;
-                Object status = m.execute("query-status", null);
-                String run = Json.str(status, "status");
+                JsonNode status = m.execute("query-status", null);
+                String run = QmpJson.str(status, "status");
                 if ("running".equals(run)) {
                     d.state = DomainState.RUNNING;
                     d.reason = (int) st.getLong("reason", DomainStatus.RUNNING_BOOTED);
@@ -306,9 +308,9 @@ final class QemuHost {
     QemuMonitor.Listener listener(QemuDomain d, QemuProcess p) {
         return new QemuMonitor.Listener() {
             @Override
-            public void event(String name, Map<String, Object> data) {
+            public void event(String name, JsonNode data) {
                 if ("DEVICE_DELETED".equals(name)) {
-                    String dev = Json.str(data, "device");
+                    String dev = QmpJson.str(data, "device");
                     if (dev != null) {
                         var f = d.unplugs.remove(dev);
                         if (f != null) {
@@ -329,14 +331,15 @@ final class QemuHost {
         };
     }
 
-    private void handleEvent(QemuDomain d, QemuProcess p, String name, Map<String, Object> data) {
+    private void handleEvent(QemuDomain d, QemuProcess p, String name, JsonNode data) {
         synchronized (d) {
             if (d.proc != p || d.stopping) {
                 return;
             }
             try {
                 switch (name) {
-                    case "SHUTDOWN" -> onShutdown(d, p, Json.bool(data, "guest"), Json.str(data, "reason"));
+                    case "SHUTDOWN" -> onShutdown(d, p, data.path("guest").asBoolean(false),
+                            QmpJson.str(data, "reason"));
                     case "STOP" -> {
                         if (d.expectStop > 0) {
                             d.expectStop--;
@@ -354,7 +357,7 @@ final class QemuHost {
                         }
                     }
                     case "GUEST_PANICKED" -> onCrashAction(d, p);
-                    case "DEVICE_DELETED" -> onDeviceDeleted(d, p, Json.str(data, "device"));
+                    case "DEVICE_DELETED" -> onDeviceDeleted(d, p, QmpJson.str(data, "device"));
                     default -> { }
                 }
             } catch (RuntimeException e) {
@@ -623,17 +626,17 @@ final class QemuHost {
         if (!any) {
             return;
         }
-        Object r = m.execute("query-chardev", null);
-        if (!(r instanceof List<?> list)) {
+        JsonNode r = m.execute("query-chardev", null);
+        if (!r.isArray()) {
             return;
         }
         for (CharDeviceDef s : def.getSerials()) {
             if (!"pty".equals(s.getType())) {
                 continue;
             }
-            for (Object o : list) {
-                if (("char" + s.getAlias()).equals(Json.str(o, "label"))) {
-                    String f = Json.str(o, "filename");
+            for (JsonNode o : r) {
+                if (("char" + s.getAlias()).equals(QmpJson.str(o, "label"))) {
+                    String f = QmpJson.str(o, "filename");
                     if (f != null && f.startsWith("pty:")) {
                         s.setSourcePath(f.substring(4));
                     }

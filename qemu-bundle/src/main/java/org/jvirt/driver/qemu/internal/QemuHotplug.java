@@ -3,15 +3,16 @@ package org.jvirt.driver.qemu.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
-import org.jvirt.driver.qemu.internal.monitor.Json;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.InterfaceDef;
@@ -22,10 +23,10 @@ final class QemuHotplug {
     }
 
     static void attachDisk(QemuMonitor m, DomainDef def, DiskDef disk) {
-        List<Map<String, Object>> nodes = QemuCommandLine.blockdevProps(disk);
+        List<ObjectNode> nodes = QemuCommandLine.blockdevProps(disk);
         int added = 0;
         try {
-            for (Map<String, Object> n : nodes) {
+            for (ObjectNode n : nodes) {
                 m.execute("blockdev-add", n);
                 added++;
             }
@@ -33,7 +34,7 @@ final class QemuHotplug {
         } catch (RuntimeException e) {
             for (int i = added - 1; i >= 0; i--) {
                 try {
-                    m.execute("blockdev-del", Json.obj("node-name", nodes.get(i).get("node-name")));
+                    m.execute("blockdev-del", QmpJson.obj("node-name", nodes.get(i).get("node-name").asText()));
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -51,7 +52,7 @@ final class QemuHotplug {
             m.execute("device_add", QemuCommandLine.nicDeviceProps(nic, QemuCommandLine.pciBus(def)));
         } catch (RuntimeException e) {
             try {
-                m.execute("netdev_del", Json.obj("id", QemuCommandLine.netdevId(nic)));
+                m.execute("netdev_del", QmpJson.obj("id", QemuCommandLine.netdevId(nic)));
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -66,7 +67,7 @@ final class QemuHotplug {
         }
         for (String node : new String[] {QemuCommandLine.formatNode(disk), QemuCommandLine.storageNode(disk)}) {
             try {
-                m.execute("blockdev-del", Json.obj("node-name", node));
+                m.execute("blockdev-del", QmpJson.obj("node-name", node));
             } catch (RuntimeException ignored) {
                 // already gone
             }
@@ -75,7 +76,7 @@ final class QemuHotplug {
 
     static void releaseNic(QemuMonitor m, InterfaceDef nic) {
         try {
-            m.execute("netdev_del", Json.obj("id", QemuCommandLine.netdevId(nic)));
+            m.execute("netdev_del", QmpJson.obj("id", QemuCommandLine.netdevId(nic)));
         } catch (RuntimeException ignored) {
             // already gone
         }

@@ -6,16 +6,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
-import org.jvirt.driver.qemu.internal.monitor.Json;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 
-/** vCPU threads: their times and placement from /proc, pinning with taskset, live vCPU hotplug. */
+/** vCPU threads: their times and placement from /proc, pinning (sched_setaffinity), live vCPU hotplug. */
 final class QemuVcpus {
     private QemuVcpus() {
     }
@@ -23,11 +25,9 @@ final class QemuVcpus {
     /** Thread ids of the vCPUs, by index (query-cpus-fast). */
     static List<long[]> threads(QemuMonitor m) {
         List<long[]> out = new ArrayList<>();
-        Object r = m.execute("query-cpus-fast", null);
-        if (r instanceof List<?> list) {
-            for (Object o : list) {
-                out.add(new long[] {Json.num(o, "cpu-index", out.size()), Json.num(o, "thread-id", -1)});
-            }
+        JsonNode r = m.execute("query-cpus-fast", null);
+        for (JsonNode o : r) {
+            out.add(new long[] {o.path("cpu-index").asLong(out.size()), o.path("thread-id").asLong(-1)});
         }
         out.sort((a, b) -> Long.compare(a[0], b[0]));
         return out;
@@ -77,14 +77,7 @@ final class QemuVcpus {
             throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.QEMU,
                     "cpumap must name CPUs of this host (0-" + (host - 1) + ")");
         }
-        StringBuilder list = new StringBuilder();
-        for (int i = cpus.nextSetBit(0); i >= 0; i = cpus.nextSetBit(i + 1)) {
-            if (list.length() > 0) {
-                list.append(',');
-            }
-            list.append(i);
-        }
-        QemuHotplug.run(List.of("taskset", "-p", "-c", list.toString(), Long.toString(t.get(vcpu)[1])));
+        Affinity.set(t.get(vcpu)[1], cpus);
     }
 
     /** Changes the number of online vCPUs of a running domain: device_add of hotpluggable CPUs, or device_del. */
@@ -98,17 +91,15 @@ final class QemuVcpus {
         if (count == current) {
             return;
         }
-        Object r = m.execute("query-hotpluggable-cpus", null);
-        List<Map<String, Object>> free = new ArrayList<>();
+        JsonNode r = m.execute("query-hotpluggable-cpus", null);
+        List<JsonNode> free = new ArrayList<>();
         List<String> plugged = new ArrayList<>();
-        if (r instanceof List<?> list) {
-            for (Object o : list) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> cpu = (Map<String, Object>) o;
-                if (cpu.get("qom-path") == null) {
+        if (r.isArray()) {
+            for (JsonNode cpu : r) {
+                if (QmpJson.str(cpu, "qom-path") == null) {
                     free.add(cpu);
                 } else {
-                    String qom = Json.str(cpu, "qom-path");
+                    String qom = QmpJson.str(cpu, "qom-path");
                     if (qom.startsWith("/machine/peripheral/")) {
                         plugged.add(qom.substring("/machine/peripheral/".length()));
                     }
@@ -116,13 +107,13 @@ final class QemuVcpus {
             }
         }
         if (count > current) {
-            free.sort((a, b) -> Long.compare(Json.num(Json.map(a, "props"), "socket-id", 0),
-                    Json.num(Json.map(b, "props"), "socket-id", 0)));
+            free.sort((a, b) -> Long.compare(a.path("props").path("socket-id").asLong(0),
+                    b.path("props").path("socket-id").asLong(0)));
             for (int i = 0; i < count - current && i < free.size(); i++) {
-                Map<String, Object> cpu = free.get(i);
-                Map<String, Object> args = Json.obj("driver", Json.str(cpu, "type"),
-                        "id", "vcpu" + Json.num(Json.map(cpu, "props"), "socket-id", i));
-                args.putAll(Json.map(cpu, "props"));
+                JsonNode cpu = free.get(i);
+                ObjectNode args = QmpJson.obj("driver", QmpJson.str(cpu, "type"),
+                        "id", "vcpu" + cpu.path("props").path("socket-id").asLong(i));
+                args.setAll((ObjectNode) cpu.path("props"));
                 m.execute("device_add", args);
             }
         } else {

@@ -3,9 +3,15 @@ package org.jvirt.driver.qemu.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +23,7 @@ import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.VirtUri;
+import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.OpenContext;
@@ -24,7 +31,8 @@ import org.jvirt.spi.OpenContext;
 /**
  * A real Linux guest (the host's kernel and a busybox initramfs built here) under TCG: it boots, shows
  * its marker on the serial port, takes a disk and an interface hot-plugged and unplugged, and powers
- * off when the driver presses the ACPI power button.
+ * off when the driver presses the ACPI power button; and one that balloons, reboots and restarts on
+ * power-off in the same QEMU.
  */
 class QemuKernelGuestTest {
     @TempDir
@@ -103,6 +111,89 @@ class QemuKernelGuestTest {
         events.await(DomainEventType.SHUTDOWN, 1, 30_000);
         events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_SHUTDOWN, 30_000);
         assertEquals(new DomainStatus(DomainState.SHUTOFF, DomainStatus.SHUTOFF_SHUTDOWN), conn.state(d));
+    }
+
+    @Test
+    void balloonRebootAndOnPoweroffRestart() throws Exception {
+        Path initrd = QemuTestSupport.buildInitramfs(root);
+        Path serial = root.resolve("serial3.log");
+        DomainRef d = conn.createXML(QemuTestSupport.kernelGuestXml("linux3", initrd, serial)
+                .replace("<devices>", "<on_poweroff>restart</on_poweroff><devices>"));
+        QemuTestSupport.waitFor(() -> markers(serial) == 1, 60_000, "the guest's marker");
+        QemuConnection qc = (QemuConnection) conn;
+        long pid = qc.pidOf(d);
+        QemuMonitor m = qc.monitorFor(d);
+        BlockingQueue<String> qmp = recordEvents(m);
+
+        // the guest's virtio_balloon driver gives the memory back: QEMU's own figure shows it
+        conn.setMemory(d, 192 * 1024, ModifyFlag.LIVE.bit());
+        QemuTestSupport.waitFor(() -> m.execute("query-balloon", null).path("actual").asLong() == 192L << 20,
+                30_000, "the balloon to reach 192 MiB");
+        assertEquals(192 * 1024, conn.info(d).memoryKiB());
+        assertTrue(conn.xmlDesc(d, 0).contains("<currentMemory unit='KiB'>196608</currentMemory>"));
+
+        // reboot: ACPI power button, the guest powers off, the driver resets and continues the same QEMU
+        conn.reboot(d);
+        awaitQmp(qmp, "RESET", 30_000);
+        QemuTestSupport.waitFor(() -> markers(serial) == 2, 60_000, "the guest to boot again");
+        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_BOOTED), conn.state(d));
+        assertEquals(pid, qc.pidOf(d));
+        assertEquals("running", m.execute("query-status", null).path("status").asText());
+        assertTrue(events.queue.stream().noneMatch(e -> e.type() == DomainEventType.STOPPED
+                || e.type() == DomainEventType.SHUTDOWN), "a reboot is no shutdown: " + events.queue);
+
+        // on_poweroff=restart: the guest powers off, and runs again in the same QEMU
+        conn.shutdown(d);
+        events.await(DomainEventType.SHUTDOWN, 1, 30_000);
+        awaitQmp(qmp, "RESET", 10_000);
+        QemuTestSupport.waitFor(() -> "running".equals(m.execute("query-status", null).path("status").asText()),
+                5_000, "QEMU to run again");
+        assertEquals(DomainState.RUNNING, conn.state(d).state());
+        assertEquals(pid, qc.pidOf(d));
+        assertTrue(events.queue.stream().noneMatch(e -> e.type() == DomainEventType.STOPPED), events.queue.toString());
+    }
+
+    /** Records the QMP events of a monitor while still passing them to the driver. */
+    static BlockingQueue<String> recordEvents(QemuMonitor m) {
+        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+        QemuMonitor.Listener driverSide = m.listener();
+        m.setListener(new QemuMonitor.Listener() {
+            @Override
+            public void event(String name, JsonNode data) {
+                q.add(name);
+                driverSide.event(name, data);
+            }
+
+            @Override
+            public void eof(boolean requested) {
+                driverSide.eof(requested);
+            }
+        });
+        return q;
+    }
+
+    static void awaitQmp(BlockingQueue<String> q, String name, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        StringBuilder seen = new StringBuilder();
+        while (true) {
+            String e = q.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                fail("no QMP " + name + " within " + millis + " ms; saw" + seen);
+            }
+            if (e.equals(name)) {
+                return;
+            }
+            seen.append(' ').append(e);
+        }
+    }
+
+    static int markers(Path serial) {
+        String s = read(serial);
+        int n = 0;
+        for (int i = s.indexOf(QemuTestSupport.MARKER); i >= 0; i = s.indexOf(QemuTestSupport.MARKER, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     static String read(Path p) {

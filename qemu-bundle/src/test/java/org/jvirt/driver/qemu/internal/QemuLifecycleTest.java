@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,14 @@ import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.ErrorCode;
+import org.jvirt.api.InterfaceStats;
+import org.jvirt.api.MemoryFlag;
 import org.jvirt.api.ModifyFlag;
+import org.jvirt.api.VcpuFlag;
+import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.VirtUri;
-import org.jvirt.driver.qemu.internal.monitor.Json;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.OpenContext;
@@ -85,7 +91,7 @@ class QemuLifecycleTest {
     }
 
     String qmpStatus(DomainRef d) {
-        return Json.str(qc().monitorFor(d).execute("query-status", null), "status");
+        return QmpJson.str(qc().monitorFor(d).execute("query-status", null), "status");
     }
 
     @Test
@@ -288,5 +294,164 @@ class QemuLifecycleTest {
         assertTrue(argv.startsWith("LC_ALL=C " + QemuTestSupport.QEMU + " -name guest=cfg"), argv);
         assertTrue(conn.capabilities().contains("<domain type='qemu'/>"));
         assertTrue(conn.nodeInfo().cpus() > 0);
+    }
+
+    /** vCPU thread ids from QEMU itself (query-cpus-fast), by vCPU index. */
+    List<Long> vcpuThreads(DomainRef d) {
+        List<Long> out = new ArrayList<>();
+        for (JsonNode cpu : qc().monitorFor(d).execute("query-cpus-fast", null)) {
+            int idx = cpu.path("cpu-index").asInt();
+            while (out.size() <= idx) {
+                out.add(-1L);
+            }
+            out.set(idx, cpu.path("thread-id").asLong());
+        }
+        return out;
+    }
+
+    static String cpusAllowed(long pid, long tid) throws java.io.IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/task/" + tid + "/status"))) {
+            if (l.startsWith("Cpus_allowed_list:")) {
+                return l.substring(l.indexOf(':') + 1).trim();
+            }
+        }
+        throw new AssertionError("no Cpus_allowed_list for task " + tid);
+    }
+
+    @Test
+    void pinVcpuSetsTheThreadsAffinity() throws Exception {
+        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("pinned", "").replace("<vcpu>1</vcpu>",
+                "<vcpu>2</vcpu>"));
+        long pid = qc().pidOf(d);
+        List<Long> tids = vcpuThreads(d);
+        assertEquals(2, tids.size());
+        assertNotEquals(tids.get(0), tids.get(1), "TCG runs one thread per vCPU");
+        int last = Runtime.getRuntime().availableProcessors() - 1;
+        BitSet one = new BitSet();
+        one.set(last);
+        conn.pinVcpu(d, 0, one);
+        assertEquals(Integer.toString(last), cpusAllowed(pid, tids.get(0)));
+        BitSet zero = new BitSet();
+        zero.set(0);
+        conn.pinVcpu(d, 1, zero);
+        assertEquals("0", cpusAllowed(pid, tids.get(1)));
+        assertEquals(Integer.toString(last), cpusAllowed(pid, tids.get(0)), "pinning vCPU 1 left vCPU 0 alone");
+        List<VcpuInfo> info = conn.vcpus(d);
+        assertEquals(one, info.get(0).affinity());
+        assertEquals(zero, info.get(1).affinity());
+        // both back on every CPU
+        BitSet all = new BitSet();
+        all.set(0, last + 1);
+        conn.pinVcpu(d, 0, all);
+        assertEquals(last == 0 ? "0" : "0-" + last, cpusAllowed(pid, tids.get(0)));
+
+        VirtException e = assertThrows(VirtException.class, () -> conn.pinVcpu(d, 2, zero));
+        assertEquals(ErrorCode.INVALID_ARG, e.code());
+        BitSet tooMany = new BitSet();
+        tooMany.set(last + 1);
+        e = assertThrows(VirtException.class, () -> conn.pinVcpu(d, 0, tooMany));
+        assertEquals(ErrorCode.INVALID_ARG, e.code());
+    }
+
+    @Test
+    void liveVcpuIncreaseHotplugsACpu() throws Exception {
+        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("cpus", "").replace("<vcpu>1</vcpu>",
+                "<vcpu current='1'>3</vcpu>"));
+        assertEquals(1, vcpuThreads(d).size());
+        assertEquals(1, conn.vcpus(d).size());
+        conn.setVcpus(d, 3, VcpuFlag.LIVE.bit());
+        assertEquals(3, vcpuThreads(d).size(), "QEMU runs three vCPUs");
+        assertEquals(3, conn.vcpus(d).size());
+        assertEquals(3, conn.info(d).vcpus());
+        assertTrue(conn.xmlDesc(d, 0).contains("<vcpu placement='static'>3</vcpu>"), conn.xmlDesc(d, 0));
+        assertEquals("running", qmpStatus(d));
+        // more than the maximum, and taking vCPUs away, are refused
+        VirtException e = assertThrows(VirtException.class, () -> conn.setVcpus(d, 4, VcpuFlag.LIVE.bit()));
+        assertEquals(ErrorCode.INVALID_ARG, e.code());
+        e = assertThrows(VirtException.class, () -> conn.setVcpus(d, 1, VcpuFlag.LIVE.bit()));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertEquals(3, vcpuThreads(d).size());
+    }
+
+    @Test
+    void liveSetMemoryDrivesTheBalloon() {
+        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("balloon", ""));
+        conn.setMemory(d, 48 * 1024, ModifyFlag.LIVE.bit());
+        // no guest driver here: QEMU takes the target (query-balloon answers), the XML shows it
+        assertEquals(64L << 20, qc().monitorFor(d).execute("query-balloon", null).path("actual").asLong());
+        assertEquals(48 * 1024, conn.info(d).memoryKiB());
+        assertTrue(conn.xmlDesc(d, 0).contains("<currentMemory unit='KiB'>49152</currentMemory>"),
+                conn.xmlDesc(d, 0));
+        VirtException e = assertThrows(VirtException.class, () -> conn.setMemory(d, 128 * 1024,
+                ModifyFlag.LIVE.bit()));
+        assertEquals(ErrorCode.INVALID_ARG, e.code());
+        e = assertThrows(VirtException.class, () -> conn.setMemory(d, 128 * 1024, MemoryFlag.MAXIMUM.bit()
+                | ModifyFlag.LIVE.bit()));
+        assertEquals(ErrorCode.OPERATION_INVALID, e.code());
+        DomainRef nb = conn.createXML(QemuTestSupport.noDiskXml("noballoon", "").replace("</emulator>",
+                "</emulator><memballoon model='none'/>"));
+        e = assertThrows(VirtException.class, () -> conn.setMemory(nb, 32 * 1024, ModifyFlag.LIVE.bit()));
+        assertEquals(ErrorCode.OPERATION_INVALID, e.code());
+    }
+
+    @Test
+    void interfaceStatsOfAnEthernetTap() throws Exception {
+        QemuTestSupport.require(Files.isReadable(Path.of("/dev/net/tun")), "/dev/net/tun");
+        // the interface's script brings the tap up, as an ifup script does
+        Path ifup = root.resolve("ifup");
+        Files.writeString(ifup, "#!/bin/sh\nexec ip link set dev \"$1\" up\n");
+        assertTrue(ifup.toFile().setExecutable(true));
+        String tap = "jvt" + ProcessHandle.current().pid() % 100000;
+        String xml = QemuTestSupport.noDiskXml("tapped", "").replace("</emulator>", "</emulator>"
+                + "<interface type='ethernet'><mac address='52:54:00:00:00:42'/><target dev='" + tap + "'/>"
+                + "<script path='" + ifup + "'/><model type='e1000'/></interface>"
+                + "<interface type='user'><mac address='52:54:00:00:00:43'/><model type='e1000'/></interface>");
+        if (!"root".equals(System.getProperty("user.name"))) {
+            // creating a tap needs CAP_NET_ADMIN: the start fails with QEMU's own message and leaves nothing
+            VirtException e = assertThrows(VirtException.class, () -> conn.createXML(xml));
+            assertEquals(ErrorCode.OPERATION_FAILED, e.code());
+            assertTrue(e.getMessage().contains("tun") || e.getMessage().contains("tap"), e.getMessage());
+            assertThrows(VirtException.class, () -> conn.lookupByName("tapped"));
+            return;
+        }
+        DomainRef d = conn.createXML(xml);
+        assertTrue(Files.isDirectory(Path.of("/sys/class/net", tap)), "QEMU created the tap");
+        // with no disk, the BIOS boots the NIC's PXE ROM, whose DHCP requests the tap receives: the guest's tx
+        QemuTestSupport.waitFor(() -> conn.interfaceStats(d, tap).txPackets() > 0, 20_000, "the guest's DHCP");
+        InterfaceStats s = conn.interfaceStats(d, "52:54:00:00:00:42");
+        // what QEMU writes to the tap is what the guest sent: at least a minimal Ethernet frame each
+        assertTrue(s.txBytes() >= 60 * s.txPackets(), s.toString());
+        assertTrue(s.rxPackets() >= 0 && s.rxErrs() == 0 && s.txErrs() == 0, s.toString());
+        VirtException e = assertThrows(VirtException.class, () -> conn.interfaceStats(d, "52:54:00:00:00:43"));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        e = assertThrows(VirtException.class, () -> conn.interfaceStats(d, "nosuch0"));
+        assertEquals(ErrorCode.INVALID_ARG, e.code());
+        conn.destroy(d);
+        assertFalse(Files.exists(Path.of("/sys/class/net", tap)), "the tap went with QEMU");
+    }
+
+    @Test
+    void autostartWhenTheDriverStarts() throws Exception {
+        DomainRef d = conn.defineXML(QemuTestSupport.noDiskXml("auto", ""));
+        conn.setAutostart(d, true);
+        assertTrue(Files.exists(root.resolve("etc/qemu/autostart/auto.xml")));
+        conn.defineXML(QemuTestSupport.noDiskXml("manual", ""));
+        assertEquals(DomainState.SHUTOFF, conn.state(d).state());
+        for (DriverConnection c : opened) {
+            c.close();
+        }
+        opened.clear();
+        driver.deactivate();
+        // a new driver instance (bundle restart, daemon start) starts what is marked autostart
+        driver = new QemuDriver();
+        conn = connect();
+        DomainRef again = conn.lookupByName("auto");
+        assertTrue(conn.getAutostart(again));
+        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_BOOTED), conn.state(again));
+        assertTrue(again.id() > 0);
+        assertEquals("running", qmpStatus(again));
+        assertEquals(DomainState.SHUTOFF, conn.state(conn.lookupByName("manual")).state());
+        conn.setAutostart(again, false);
+        assertFalse(Files.exists(root.resolve("etc/qemu/autostart/auto.xml")));
     }
 }

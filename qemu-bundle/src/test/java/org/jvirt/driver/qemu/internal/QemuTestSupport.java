@@ -101,6 +101,9 @@ final class QemuTestSupport {
             /bin/busybox mount -t devtmpfs dev /dev
             /bin/busybox insmod /lib/modules/button.ko
             /bin/busybox insmod /lib/modules/evdev.ko
+            for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon; do
+              /bin/busybox insmod /lib/modules/$m.ko 2>/dev/null
+            done
             ev=
             for i in 1 2 3 4 5 6 7 8 9 10; do
               for e in /sys/class/input/event*; do
@@ -182,6 +185,15 @@ final class QemuTestSupport {
         c.file("bin/busybox", Files.readAllBytes(bb), 0755);
         c.file("lib/modules/button.ko", module(ver, "drivers/acpi/button"), 0644);
         c.file("lib/modules/evdev.ko", module(ver, "drivers/input/evdev"), 0644);
+        // the balloon's guest side: modules in Debian's kernel; a kernel that builds them in needs none
+        for (String m : new String[] {"virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev",
+            "virtio_pci", "virtio_balloon"}) {
+            try {
+                c.file("lib/modules/" + m + ".ko", module(ver, "drivers/virtio/" + m), 0644);
+            } catch (IOException builtIn) {
+                // not a module here
+            }
+        }
         Path out = dir.resolve("initrd.cpio");
         Files.write(out, c.finish());
         return out;

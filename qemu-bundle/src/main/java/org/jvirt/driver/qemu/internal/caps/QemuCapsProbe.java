@@ -8,16 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
-import org.jvirt.driver.qemu.internal.monitor.Json;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 
 /** Runs a QEMU binary once with {@code -machine none -qmp stdio} and asks it what it can do. */
 public final class QemuCapsProbe {
@@ -49,27 +50,27 @@ public final class QemuCapsProbe {
             try (OutputStream out = p.getOutputStream()) {
                 out.write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            Map<String, Object> replies = new HashMap<>();
+            ObjectNode replies = QmpJson.object();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    Object msg;
+                    JsonNode msg;
                     try {
-                        msg = Json.parse(line);
+                        msg = QmpJson.parse(line);
                     } catch (IllegalArgumentException e) {
                         continue;
                     }
-                    String id = Json.str(msg, "id");
+                    String id = QmpJson.str(msg, "id");
                     if (id != null) {
-                        replies.put(id, ((Map<?, ?>) msg).get("return"));
+                        replies.set(id, msg.path("return"));
                     }
                 }
             }
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
-            if (!replies.containsKey("target") || !replies.containsKey("machines")) {
+            if (!replies.has("target") || !replies.has("machines")) {
                 throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.QEMU,
                         "QEMU binary " + binary + " did not answer the capability probe");
             }
@@ -87,19 +88,19 @@ public final class QemuCapsProbe {
         }
     }
 
-    static QemuCaps parse(String binary, Map<String, Object> r) {
-        Map<String, Object> ver = Json.map(r, "version");
-        Map<String, Object> q = Json.map(ver, "qemu");
-        long version = Json.num(q, "major", 0) * 1_000_000 + Json.num(q, "minor", 0) * 1000 + Json.num(q, "micro", 0);
-        String arch = archName(Json.str(Json.map(r, "target"), "arch"));
+    static QemuCaps parse(String binary, JsonNode r) {
+        JsonNode ver = r.path("version");
+        JsonNode q = ver.path("qemu");
+        long version = q.path("major").asLong(0) * 1_000_000 + q.path("minor").asLong(0) * 1000 + q.path("micro").asLong(0);
+        String arch = archName(QmpJson.str(r.path("target"), "arch"));
         List<QemuCaps.Machine> machines = new ArrayList<>();
-        for (Object o : Json.list(r, "machines")) {
-            String name = Json.str(o, "name");
+        for (JsonNode o : r.path("machines")) {
+            String name = QmpJson.str(o, "name");
             if (name == null || name.equals("none")) {
                 continue;
             }
-            QemuCaps.Machine m = new QemuCaps.Machine(name, Json.str(o, "alias"), Json.bool(o, "is-default"),
-                    (int) Json.num(o, "cpu-max", 1), Json.bool(o, "deprecated"));
+            QemuCaps.Machine m = new QemuCaps.Machine(name, QmpJson.str(o, "alias"), o.path("is-default").asBoolean(false),
+                    (int) o.path("cpu-max").asLong(1), o.path("deprecated").asBoolean(false));
             if (m.isDefault()) {
                 machines.add(0, m);
             } else {
@@ -107,15 +108,15 @@ public final class QemuCapsProbe {
             }
         }
         TreeSet<String> accels = new TreeSet<>();
-        for (Object o : Json.list(r, "accels")) {
-            String n = Json.str(o, "name");
+        for (JsonNode o : r.path("accels")) {
+            String n = QmpJson.str(o, "name");
             if (n != null && n.endsWith("-accel")) {
                 accels.add(n.substring(0, n.length() - "-accel".length()));
             }
         }
         TreeSet<String> devices = new TreeSet<>();
-        for (Object o : Json.list(r, "devices")) {
-            String n = Json.str(o, "name");
+        for (JsonNode o : r.path("devices")) {
+            String n = QmpJson.str(o, "name");
             if (n != null) {
                 devices.add(n);
             }

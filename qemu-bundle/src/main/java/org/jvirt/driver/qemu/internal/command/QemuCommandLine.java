@@ -2,18 +2,20 @@ package org.jvirt.driver.qemu.internal.command;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.QemuXmlHooks;
-import org.jvirt.driver.qemu.internal.monitor.Json;
+import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 import org.jvirt.xml.AddressDef;
 import org.jvirt.xml.CharDeviceDef;
 import org.jvirt.xml.ControllerDef;
@@ -204,20 +206,20 @@ public final class QemuCommandLine {
         }
         String pciBus = q35 ? "pcie.0" : "pci.0";
         for (ControllerDef c : def.getControllers()) {
-            Map<String, Object> dev = controllerProps(c, pciBus);
+            ObjectNode dev = controllerProps(c, pciBus);
             if (dev != null) {
-                add(a, "-device", Json.write(dev));
+                add(a, "-device", QmpJson.write(dev));
             }
         }
         for (DiskDef d : def.getDisks()) {
-            for (Map<String, Object> node : blockdevProps(d)) {
-                add(a, "-blockdev", Json.write(node));
+            for (ObjectNode node : blockdevProps(d)) {
+                add(a, "-blockdev", QmpJson.write(node));
             }
-            add(a, "-device", Json.write(diskDeviceProps(def, d, pciBus)));
+            add(a, "-device", QmpJson.write(diskDeviceProps(def, d, pciBus)));
         }
         for (InterfaceDef i : def.getInterfaces()) {
             add(a, "-netdev", netdevArg(netdevProps(i)));
-            add(a, "-device", Json.write(nicDeviceProps(i, pciBus)));
+            add(a, "-device", QmpJson.write(nicDeviceProps(i, pciBus)));
             if ("bridge".equals(i.getType())) {
                 taps.add(new TapBridge(i.getTargetDev(), i.getSourceBridge()));
             } else if ("network".equals(i.getType())) {
@@ -227,7 +229,7 @@ public final class QemuCommandLine {
         for (CharDeviceDef s : def.getSerials()) {
             String id = "char" + s.getAlias();
             add(a, "-chardev", chardev(s, id));
-            add(a, "-device", Json.write(Json.obj("driver", "isa-serial", "chardev", id, "id", s.getAlias(),
+            add(a, "-device", QmpJson.write(QmpJson.obj("driver", "isa-serial", "chardev", id, "id", s.getAlias(),
                     "index", s.getTargetPort())));
         }
         for (InputDef i : def.getInputs()) {
@@ -235,13 +237,13 @@ public final class QemuCommandLine {
             if (drv == null) {
                 continue;
             }
-            Map<String, Object> dev = Json.obj("driver", drv, "id", i.getAlias());
+            ObjectNode dev = QmpJson.obj("driver", drv, "id", i.getAlias());
             if ("usb".equals(i.getBus())) {
                 dev.put("bus", "usb.0");
             } else {
                 pciAddress(dev, i.getAddress(), pciBus);
             }
-            add(a, "-device", Json.write(dev));
+            add(a, "-device", QmpJson.write(dev));
         }
         boolean display = false;
         for (GraphicsDef g : def.getGraphics()) {
@@ -265,17 +267,17 @@ public final class QemuCommandLine {
             if (drv == null) {
                 continue;
             }
-            Map<String, Object> dev = Json.obj("driver", drv, "id", v.getAlias());
+            ObjectNode dev = QmpJson.obj("driver", drv, "id", v.getAlias());
             if (!"ramfb".equals(drv)) {
                 pciAddress(dev, v.getAddress(), pciBus);
             }
-            add(a, "-device", Json.write(dev));
+            add(a, "-device", QmpJson.write(dev));
         }
         MemballoonDef b = def.getMemballoon();
         if (b != null && "virtio".equals(b.getModel())) {
-            Map<String, Object> dev = Json.obj("driver", "virtio-balloon-pci", "id", b.getAlias());
+            ObjectNode dev = QmpJson.obj("driver", "virtio-balloon-pci", "id", b.getAlias());
             pciAddress(dev, b.getAddress(), pciBus);
-            add(a, "-device", Json.write(dev));
+            add(a, "-device", QmpJson.write(dev));
         }
         if (ctx.incoming() != null) {
             add(a, "-incoming", ctx.incoming());
@@ -341,7 +343,7 @@ public final class QemuCommandLine {
 
     // ---- devices, shared with hotplug ----------------------------------------------------------------
 
-    static void pciAddress(Map<String, Object> dev, AddressDef addr, String pciBus) {
+    static void pciAddress(ObjectNode dev, AddressDef addr, String pciBus) {
         if (addr == null || !"pci".equals(addr.getType())) {
             return;
         }
@@ -361,21 +363,21 @@ public final class QemuCommandLine {
     }
 
     /** The -blockdev / blockdev-add nodes of a disk: storage, then format; none for an empty drive. */
-    public static List<Map<String, Object>> blockdevProps(DiskDef d) {
+    public static List<ObjectNode> blockdevProps(DiskDef d) {
         if (d.getSourcePath() == null) {
             return List.of();
         }
         boolean ro = d.isReadonly();
-        Map<String, Object> storage = new LinkedHashMap<>();
+        ObjectNode storage = QmpJson.object();
         storage.put("driver", QemuDevices.storageDriver(d));
         storage.put("filename", d.getSourcePath());
         storage.put("node-name", storageNode(d));
         storage.put("read-only", ro);
         String cache = d.getDriverAttributes().get("cache");
         if ("none".equals(cache) || "directsync".equals(cache)) {
-            storage.put("cache", Json.obj("direct", true, "no-flush", false));
+            storage.set("cache", QmpJson.obj("direct", true, "no-flush", false));
         }
-        Map<String, Object> format = new LinkedHashMap<>();
+        ObjectNode format = QmpJson.object();
         format.put("node-name", formatNode(d));
         format.put("read-only", ro);
         format.put("driver", QemuDevices.formatDriver(d));
@@ -383,8 +385,8 @@ public final class QemuCommandLine {
         return List.of(storage, format);
     }
 
-    public static Map<String, Object> diskDeviceProps(DomainDef def, DiskDef d, String pciBus) {
-        Map<String, Object> dev = new LinkedHashMap<>();
+    public static ObjectNode diskDeviceProps(DomainDef def, DiskDef d, String pciBus) {
+        ObjectNode dev = QmpJson.object();
         dev.put("driver", QemuDevices.diskDevice(d));
         int idx = QemuXmlHooks.ideIndex(d.getTargetDev());
         switch (d.getTargetBus()) {
@@ -430,8 +432,8 @@ public final class QemuCommandLine {
     }
 
     /** The netdev of an interface, as netdev_add arguments (type first). */
-    public static Map<String, Object> netdevProps(InterfaceDef i) {
-        Map<String, Object> n = new LinkedHashMap<>();
+    public static ObjectNode netdevProps(InterfaceDef i) {
+        ObjectNode n = QmpJson.object();
         String hostPort = (i.getSourceAddress() == null ? "" : i.getSourceAddress()) + ":" + i.getSourcePort();
         switch (i.getType()) {
             case "user" -> n.put("type", "user");
@@ -468,23 +470,23 @@ public final class QemuCommandLine {
         return n;
     }
 
-    static String netdevArg(Map<String, Object> props) {
+    static String netdevArg(ObjectNode props) {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Object> e : props.entrySet()) {
+        for (Map.Entry<String, JsonNode> e : props.properties()) {
             if (sb.length() > 0) {
                 sb.append(',');
             }
             if (e.getKey().equals("type")) {
-                sb.append(e.getValue());
+                sb.append(e.getValue().asText());
             } else {
-                sb.append(e.getKey()).append('=').append(escape(String.valueOf(e.getValue())));
+                sb.append(e.getKey()).append('=').append(escape(e.getValue().asText()));
             }
         }
         return sb.toString();
     }
 
-    public static Map<String, Object> nicDeviceProps(InterfaceDef i, String pciBus) {
-        Map<String, Object> dev = new LinkedHashMap<>();
+    public static ObjectNode nicDeviceProps(InterfaceDef i, String pciBus) {
+        ObjectNode dev = QmpJson.object();
         dev.put("driver", QemuDevices.nicDevice(i.getModel()));
         dev.put("netdev", netdevId(i));
         dev.put("id", i.getAlias());
@@ -496,12 +498,12 @@ public final class QemuCommandLine {
         return dev;
     }
 
-    static Map<String, Object> controllerProps(ControllerDef c, String pciBus) {
+    static ObjectNode controllerProps(ControllerDef c, String pciBus) {
         String drv = QemuDevices.controllerDevice(c.getType(), c.getModel());
         if (drv == null) {
             return null;
         }
-        Map<String, Object> dev = Json.obj("driver", drv, "id", c.getAlias());
+        ObjectNode dev = QmpJson.obj("driver", drv, "id", c.getAlias());
         pciAddress(dev, c.getAddress(), pciBus);
         return dev;
     }

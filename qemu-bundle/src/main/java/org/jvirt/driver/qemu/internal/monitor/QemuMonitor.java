@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
@@ -27,7 +31,7 @@ public final class QemuMonitor implements AutoCloseable {
 
     /** Receives what QEMU says on its own. Called on the reader thread: must not block. */
     public interface Listener {
-        void event(String name, Map<String, Object> data);
+        void event(String name, JsonNode data);
 
         /** The socket closed: QEMU went away, or {@link #close()} was called ({@code requested}). */
         void eof(boolean requested);
@@ -37,7 +41,7 @@ public final class QemuMonitor implements AutoCloseable {
 
     private final SocketChannel channel;
     private final Path path;
-    private final Map<String, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Object writeLock = new Object();
     private volatile Listener listener;
@@ -101,6 +105,10 @@ public final class QemuMonitor implements AutoCloseable {
         this.listener = l;
     }
 
+    public Listener listener() {
+        return listener;
+    }
+
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final ByteBuffer buf = ByteBuffer.allocate(65536).flip();
 
@@ -146,7 +154,7 @@ public final class QemuMonitor implements AutoCloseable {
         closed = true;
         VirtException gone = new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.QEMU,
                 "monitor connection closed (QEMU exited)");
-        for (CompletableFuture<Object> f : pending.values()) {
+        for (CompletableFuture<JsonNode> f : pending.values()) {
             f.completeExceptionally(gone);
         }
         pending.clear();
@@ -162,32 +170,33 @@ public final class QemuMonitor implements AutoCloseable {
     }
 
     private void dispatch(String text) {
-        Object msg;
+        JsonNode m;
         try {
-            msg = Json.parse(text);
+            m = QmpJson.parse(text);
         } catch (IllegalArgumentException e) {
             return;
         }
-        if (!(msg instanceof Map<?, ?> m)) {
+        if (!m.isObject()) {
             return;
         }
-        if (m.containsKey("event")) {
+        if (m.has("event")) {
             Listener l = listener;
             if (l != null) {
-                l.event(String.valueOf(m.get("event")), Json.map(m, "data"));
+                l.event(m.get("event").asText(), m.path("data"));
             }
             return;
         }
-        Object id = m.get("id");
-        CompletableFuture<Object> f = id == null ? null : pending.remove(id.toString());
+        String id = QmpJson.str(m, "id");
+        CompletableFuture<JsonNode> f = id == null ? null : pending.remove(id);
         if (f == null) {
             return;
         }
-        if (m.containsKey("error")) {
-            Map<String, Object> err = Json.map(m, "error");
-            f.completeExceptionally(new QmpError(Json.str(err, "class"), Json.str(err, "desc")));
+        if (m.has("error")) {
+            JsonNode err = m.get("error");
+            f.completeExceptionally(new QmpError(QmpJson.str(err, "class"), QmpJson.str(err, "desc")));
         } else {
-            f.complete(m.get("return"));
+            JsonNode r = m.get("return");
+            f.complete(r == null ? MissingNode.getInstance() : r);
         }
     }
 
@@ -206,12 +215,15 @@ public final class QemuMonitor implements AutoCloseable {
         }
     }
 
-    /** Runs a command and returns its "return" value; QEMU's refusals become OPERATION_FAILED. */
-    public Object execute(String command, Map<String, Object> arguments) {
+    /**
+     * Runs a command and returns its "return" value (never null: a missing member is a
+     * {@link MissingNode}); QEMU's refusals become OPERATION_FAILED.
+     */
+    public JsonNode execute(String command, ObjectNode arguments) {
         return execute(command, arguments, DEFAULT_TIMEOUT_MS);
     }
 
-    public Object execute(String command, Map<String, Object> arguments, long timeoutMs) {
+    public JsonNode execute(String command, ObjectNode arguments, long timeoutMs) {
         try {
             return send(command, arguments).get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -234,17 +246,17 @@ public final class QemuMonitor implements AutoCloseable {
     }
 
     /** Sends a command without waiting. */
-    public CompletableFuture<Object> send(String command, Map<String, Object> arguments) {
-        CompletableFuture<Object> f = new CompletableFuture<>();
+    public CompletableFuture<JsonNode> send(String command, ObjectNode arguments) {
+        CompletableFuture<JsonNode> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.QEMU,
                     "monitor is closed"));
             return f;
         }
         String id = "j" + ids.incrementAndGet();
-        Map<String, Object> msg = Json.obj("execute", command, "arguments", arguments, "id", id);
+        ObjectNode msg = QmpJson.obj("execute", command, "arguments", arguments, "id", id);
         pending.put(id, f);
-        byte[] bytes = (Json.write(msg) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (QmpJson.write(msg) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             synchronized (writeLock) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
