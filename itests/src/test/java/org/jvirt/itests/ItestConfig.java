@@ -36,6 +36,8 @@ public final class ItestConfig {
     /** Symbolic names of jvirt's bundles, as set in their bnd.bnd. */
     public static final String API_BSN = "org.jvirt.api";
     public static final String TEST_DRIVER_BSN = "org.jvirt.driver.test";
+    public static final String PLATFORM_BSN = "org.jvirt.platform";
+    public static final String EXE_DRIVER_BSN = "org.example.driver.exe";
 
     private ItestConfig() {
     }
@@ -61,6 +63,65 @@ public final class ItestConfig {
         return jvirt("itest.bundle.test", "test-bundle.jar");
     }
 
+    /** jvirt's platform bundle (EventAdmin bridge, driver failure monitor, Gogo scope jvirt). */
+    public static Option platform() {
+        return jvirt("itest.bundle.platform", "platform-bundle.jar");
+    }
+
+    public static Option configAdmin() {
+        return thirdParty("org.apache.felix.configadmin.jar");
+    }
+
+    public static Option eventAdmin() {
+        return thirdParty("org.apache.felix.eventadmin.jar");
+    }
+
+    public static Option gogoRuntime() {
+        return thirdParty("org.apache.felix.gogo.runtime.jar");
+    }
+
+    /** A jvirt bundle as a jar file (jarred from its output folder under `mvn test`). */
+    public static Path jarOf(String property, String fileName) {
+        return jarFile(property, fileName);
+    }
+
+    /** The example vendor driver as a bundle jar, for tests that install it at runtime. */
+    public static Path exeDriverJar() {
+        return jarFile("itest.bundle.exe", "exe-driver.jar");
+    }
+
+    /** The exe driver's bundle, provisioned at start (tests that don't need to install it themselves). */
+    public static Option exeDriver() {
+        return bundle(exeDriverJar().toUri().toString());
+    }
+
+    /** A fresh folder under target/itest-work for one test's state. */
+    public static Path workDir(String name) {
+        String dir = System.getProperty("itest.work.dir");
+        if (dir == null || dir.isEmpty()) {
+            dir = bundlesDir().resolveSibling("itest-work").toString();
+        }
+        try {
+            Path base = Files.createDirectories(Paths.get(dir));
+            return Files.createTempDirectory(base, name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** System properties that the in-container test code reads back (they are set in the test JVM). */
+    public static Option propagate(String... names) {
+        Option[] opts = new Option[names.length];
+        for (int i = 0; i < names.length; i++) {
+            String v = System.getProperty(names[i]);
+            if (v == null) {
+                throw new IllegalStateException("system property " + names[i] + " is not set: run the tests through Maven");
+            }
+            opts[i] = systemProperty(names[i]).value(v);
+        }
+        return composite(opts);
+    }
+
     private static Path bundlesDir() {
         String dir = System.getProperty("itest.bundles.dir");
         if (dir == null || dir.isEmpty()) {
@@ -78,6 +139,10 @@ public final class ItestConfig {
     }
 
     private static Option jvirt(String property, String fileName) {
+        return bundle(jarFile(property, fileName).toUri().toString());
+    }
+
+    private static Path jarFile(String property, String fileName) {
         String from = System.getProperty(property);
         if (from == null || from.isEmpty() || from.startsWith("${")) {
             throw new IllegalStateException("system property " + property + " is not set: run the tests through Maven");
@@ -94,7 +159,7 @@ public final class ItestConfig {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot provision " + source + " as " + target, e);
         }
-        return bundle(target.toUri().toString());
+        return target;
     }
 
     /** Jars a bundle's output folder, manifest first as the JarInputStream readers expect. */
