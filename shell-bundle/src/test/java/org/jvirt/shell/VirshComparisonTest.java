@@ -59,11 +59,19 @@ class VirshComparisonTest {
     }
 
     private static Run exec(List<String> cmd) throws IOException, InterruptedException {
+        return exec(cmd, java.util.Map.of());
+    }
+
+    private static Run exec(List<String> cmd, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().remove("VIRSH_DEFAULT_CONNECT_URI");
+        for (String v : List.of("VIRSH_DEFAULT_CONNECT_URI", "LIBVIRT_DEFAULT_URI", "JVIRT_DEFAULT_URI")) {
+            pb.environment().remove(v);
+        }
         pb.environment().put("LC_ALL", "C");
+        pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -80,11 +88,38 @@ class VirshComparisonTest {
     }
 
     private static Run jvirsh(List<String> args) throws Exception {
+        List<String> withUri = new ArrayList<>(List.of("-c", URI));
+        withUri.addAll(args);
+        return jvirshWithEnv(withUri, java.util.Map.of());
+    }
+
+    private static Run jvirshWithEnv(List<String> args, java.util.Map<String, String> env) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", cp, Jvirsh.class.getName(), "-c", URI));
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", cp, Jvirsh.class.getName()));
         cmd.addAll(args);
-        return exec(cmd);
+        return exec(cmd, env);
+    }
+
+    /** With no -c, virsh and jvirsh take the URI from the environment, in the same order. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"VIRSH_DEFAULT_CONNECT_URI", "LIBVIRT_DEFAULT_URI"})
+    void defaultUriFromTheEnvironment(String variable) throws Exception {
+        java.util.Map<String, String> env = java.util.Map.of(variable, URI);
+        Run expected = exec(List.of(virsh, "uri"), env);
+        Run actual = jvirshWithEnv(List.of("uri"), env);
+        assertEquals(expected, actual);
+        assertEquals(URI + "\n\n", actual.out());
+        Run own = jvirshWithEnv(List.of("uri"), java.util.Map.of("JVIRT_DEFAULT_URI", URI));
+        assertEquals(actual, own, "JVIRT_DEFAULT_URI works as LIBVIRT_DEFAULT_URI does");
+    }
+
+    @org.junit.jupiter.api.Test
+    void noUriAndNoDriverForOneIsAClearError() throws Exception {
+        Run r = jvirshWithEnv(List.of("list"), java.util.Map.of());
+        assertEquals(1, r.rc());
+        assertEquals("error: failed to connect to the hypervisor\nerror: no connection driver available for <null>\n",
+                r.err());
     }
 
     private static String mask(String s) {
