@@ -33,15 +33,24 @@ public record QemuConfig(String uri, Path configDir, Path stateDir, Path runDir,
     }
 
     public static QemuConfig fromUri(VirtUri uri) {
+        return fromUri(uri, Path.of("/"));
+    }
+
+    /**
+     * The roots for a URI; {@code systemPrefix} is prepended to qemu:///system's directories
+     * (ConfigAdmin PID {@code org.jvirt.driver.qemu}, property {@code system.prefix}).
+     */
+    public static QemuConfig fromUri(VirtUri uri, Path systemPrefix) {
         String path = uri.path();
         if (path.isEmpty() || path.equals("/")) {
             path = "/system";
         }
         QemuConfig c;
         switch (path) {
-            case "/system" -> c = new QemuConfig("qemu:///system", Path.of("/etc/jvirt/qemu"),
-                    Path.of("/var/lib/jvirt/qemu"), Path.of("/run/jvirt/qemu"), Path.of("/var/log/jvirt/qemu"),
-                    Path.of("/var/cache/jvirt/qemu"), new HashMap<>());
+            case "/system" -> c = new QemuConfig("qemu:///system", systemPrefix.resolve("etc/jvirt/qemu"),
+                    systemPrefix.resolve("var/lib/jvirt/qemu"), systemPrefix.resolve("run/jvirt/qemu"),
+                    systemPrefix.resolve("var/log/jvirt/qemu"), systemPrefix.resolve("var/cache/jvirt/qemu"),
+                    new HashMap<>());
             case "/session" -> {
                 String home = System.getProperty("user.home");
                 Path config = xdg("XDG_CONFIG_HOME", home, ".config").resolve("jvirt/qemu");

@@ -12,7 +12,9 @@ import org.jvirt.spi.Driver;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.OpenContext;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 
 /**
  * The QEMU/KVM driver: {@code qemu:///system}, {@code qemu:///session} and
@@ -21,9 +23,15 @@ import org.osgi.service.component.annotations.Deactivate;
  * an embed root's state is released with its last connection (its guests keep running and are
  * found again on the next open), as libvirt's embedded driver does.
  */
-@Component(service = Driver.class, property = {Driver.SCHEME_PROPERTY + "=qemu", Driver.SCHEME_PROPERTY + "=kvm",
-    "service.ranking:Integer=0"})
+@Component(service = Driver.class, configurationPid = QemuDriver.PID,
+    property = {Driver.SCHEME_PROPERTY + "=qemu", Driver.SCHEME_PROPERTY + "=kvm", "service.ranking:Integer=0"})
 public class QemuDriver implements Driver {
+
+    /** ConfigAdmin PID of the driver's settings: {@code system.prefix}, {@code defaultUri}. */
+    public static final String PID = "org.jvirt.driver.qemu";
+
+    private volatile Path systemPrefix = Path.of("/");
+    private volatile String defaultUriSetting;
 
     private final Map<String, QemuHost> hosts = new HashMap<>();
     private final Map<Path, QemuCapsCache> capsCaches = new HashMap<>();
@@ -44,7 +52,7 @@ public class QemuDriver implements Driver {
         if (!"qemu".equals(scheme) && !"kvm".equals(scheme) || uri.isRemote()) {
             return Optional.empty();
         }
-        QemuConfig config = QemuConfig.fromUri(uri);
+        QemuConfig config = QemuConfig.fromUri(uri, systemPrefix);
         QemuHost host;
         synchronized (hosts) {
             host = hosts.get(config.key());
@@ -69,8 +77,30 @@ public class QemuDriver implements Driver {
         }
     }
 
+    /**
+     * Takes the ConfigAdmin settings: {@code system.prefix} (a directory prepended to qemu:///system's
+     * roots; new opens use it), {@code defaultUri} (what a null URI opens; {@code none} to never be
+     * the default).
+     */
+    @Activate
+    @Modified
+    public void configure(Map<String, Object> properties) {
+        Object prefix = properties.get("system.prefix");
+        Path p = prefix == null || String.valueOf(prefix).isBlank() ? Path.of("/") : Path.of(String.valueOf(prefix));
+        if (!p.isAbsolute()) {
+            throw new IllegalArgumentException("system.prefix must be an absolute directory, not '" + prefix + "'");
+        }
+        systemPrefix = p;
+        Object dflt = properties.get("defaultUri");
+        defaultUriSetting = dflt == null || String.valueOf(dflt).isBlank() ? null : String.valueOf(dflt);
+    }
+
     @Override
     public Optional<String> defaultUri() {
+        String configured = defaultUriSetting;
+        if (configured != null) {
+            return configured.equals("none") ? Optional.empty() : Optional.of(configured);
+        }
         return QemuXmlHooks.defaultEmulator(QemuXmlHooks.hostArch()) != null ? Optional.of("qemu:///system")
                 : Optional.empty();
     }
