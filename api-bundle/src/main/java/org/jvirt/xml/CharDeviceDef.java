@@ -151,9 +151,12 @@ public final class CharDeviceDef extends DeviceBase implements DeviceDef {
         XmlOut.indent(sb, indent);
         sb.append('<').append(kind);
         XmlOut.attr(sb, "type", type);
+        boolean showPath = sourcePath != null && !(type.equals("pty") && inactive);
+        if (showPath && type.equals("pty") && kind.equals("console") && targetPort <= 0) {
+            XmlOut.attr(sb, "tty", sourcePath); // libvirt's legacy tty= on a running guest's first console
+        }
         sb.append(">\n");
         int in = indent + 2;
-        boolean showPath = sourcePath != null && !(type.equals("pty") && inactive);
         if (showPath || sourceMode != null || sourceHost != null || sourceService != null
             || !sourceOtherAttributes.isEmpty()) {
             XmlOut.indent(sb, in);

@@ -45,6 +45,11 @@ final class DomainCommands {
                 Opt.bool("paused", "leave the guest paused after creation"),
                 Opt.bool("autodestroy", "automatically destroy the guest when virsh disconnects"),
                 Opt.bool("validate", "validate the XML against the schema")));
+        c.add(CommandDef.of("domxml-to-native", DOMAIN, "Convert domain XML to native config",
+                "Convert domain XML config to a native guest configuration format.", HANDLER,
+                Opt.data("format", "target config data type format"),
+                Opt.namedString("domain", "domain name, id or uuid"),
+                Opt.string("xml", "xml data file to export from")));
         c.add(CommandDef.of("define", DOMAIN, "define (but don't start) a domain from an XML file",
                 "Define a domain.", HANDLER,
                 Opt.data("file", "file containing an XML domain description"),
@@ -222,6 +227,31 @@ final class DomainCommands {
             throw Session.fail(e, "Failed to create domain from %s", file);
         }
         s.printfExtra("Domain '%s' created from %s\n", dom.getName(), file);
+        return true;
+    }
+
+    /** virsh's domxml-to-native: the XML of a file or of a domain, in the hypervisor's own form. */
+    private static boolean domxmlToNative(Session s, Invocation cmd) {
+        String domain = cmd.string("domain");
+        String file = cmd.string("xml");
+        if (domain != null && file != null) {
+            throw Session.fail("Options --domain and --xml are mutually exclusive");
+        }
+        String xml;
+        if (domain != null) {
+            xml = s.domain(cmd).getXMLDesc(Set.of());
+        } else if (file != null) {
+            xml = Util.readFile(file);
+        } else {
+            throw Session.fail("need either domain or domain XML");
+        }
+        String config;
+        try {
+            config = s.conn().domainXMLToNative(cmd.string("format"), xml);
+        } catch (VirtException e) {
+            throw new CommandFailed(null, e);
+        }
+        s.print(config);
         return true;
     }
 
@@ -683,6 +713,9 @@ final class DomainCommands {
             }
             case "define": {
                 return define(s, cmd);
+            }
+            case "domxml-to-native": {
+                return domxmlToNative(s, cmd);
             }
             case "destroy": {
                 return simple(s, cmd, Domain::destroy, "Domain '%s' destroyed\n",

@@ -151,7 +151,8 @@ class VirshComparisonTest {
     @ValueSource(strings = {
         "dominfo nope", "dominfo", "dominfo a b", "frob", "list --bogus", "net-info nope", "domname test",
         "setmem test abc", "help nosuch", "domblkstat test hda", "setvcpus test 0",
-        "list --all --name=x", "start test", "save test",
+        "list --all --name=x", "start test", "save test", "domxml-to-native qemu-argv",
+        "domxml-to-native qemu-argv --domain test",
     })
     void sameErrors(String command) throws Exception {
         compare(List.of(command.split(" ")));

@@ -76,6 +76,20 @@ class QemuJvirshMigrateTest {
     }
 
     @Test
+    void domxmlToNativeShowsTheQemuCommandLine() throws Exception {
+        QemuTestSupport.requireQemu();
+        Path xml = src.resolve("native.xml");
+        java.nio.file.Files.writeString(xml, QemuTestSupport.noDiskXml("native", ""));
+        Run r = jvirsh("-c", uri(src), "domxml-to-native", "qemu-argv", xml.toString());
+        assertEquals(0, r.rc(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.out().contains("qemu-system-x86_64 -name guest=native")
+                && r.out().contains(" -nodefaults") && r.out().contains(" -S "), r.out());
+        Run bad = jvirsh("-c", uri(src), "domxml-to-native", "xen-xl", xml.toString());
+        assertEquals(1, bad.rc());
+        org.junit.jupiter.api.Assertions.assertTrue(bad.err().startsWith("error: "), bad.err());
+    }
+
+    @Test
     void migrateVerboseShowsProgressAndMovesTheGuest() {
         QemuTestSupport.requireQemu();
         Connect a = open(src);
