@@ -38,8 +38,18 @@ public interface DriverConnection {
         throw VirtException.noSupport("virConnectGetVersion");
     }
 
+    /** The host's name; by default this machine's, as most libvirt drivers answer. */
     default String hostname() {
-        throw VirtException.noSupport("virConnectGetHostname");
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e2) {
+                throw new VirtException(org.jvirt.api.ErrorCode.SYSTEM_ERROR, org.jvirt.api.ErrorDomain.NONE,
+                        "cannot find the host name: " + e2.getMessage());
+            }
+        }
     }
 
     default int maxVcpus(String type) {

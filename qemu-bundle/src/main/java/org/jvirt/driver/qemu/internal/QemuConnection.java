@@ -97,19 +97,6 @@ final class QemuConnection implements DriverConnection {
     }
 
     @Override
-    public String hostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (IOException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException e2) {
-                throw new VirtException(ErrorCode.SYSTEM_ERROR, ErrorDomain.QEMU, "cannot find the host name: " + e2);
-            }
-        }
-    }
-
-    @Override
     public int maxVcpus(String type) {
         QemuCaps c = defaultCaps();
         QemuCaps.Machine m = c.machine(c.defaultMachine());

@@ -1,9 +1,5 @@
 package org.jvirt.driver.test.internal;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -79,19 +75,6 @@ final class TestConnection implements DriverConnection {
     @Override
     public long version() {
         return VERSION;
-    }
-
-    @Override
-    public String hostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (IOException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException e2) {
-                throw new VirtException(ErrorCode.SYSTEM_ERROR, ErrorDomain.TEST, "cannot find the host name: " + e2);
-            }
-        }
     }
 
     @Override
@@ -932,9 +915,5 @@ final class TestConnection implements DriverConnection {
 
     private static byte[] stateCookie(boolean paused) {
         return new byte[] {(byte) (paused ? 1 : 0)};
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
