@@ -40,8 +40,11 @@ class DistributionIT {
     @Test
     void hotDeployedVendorDriverThroughTheConsole() throws Exception {
         Path dist = Paths.get(System.getProperty("itest.distribution.dir", "missing"));
-        assumeTrue(Files.isRegularFile(dist.resolve("bin/jvirtd")),
-                dist + " is not built: run `mvn verify` (or package the distribution module first)");
+        String why = dist + " is not built: run `mvn verify` (or package the distribution module first)";
+        if ("true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.assertTrue(Files.isRegularFile(dist.resolve("bin/jvirtd")), why);
+        }
+        assumeTrue(Files.isRegularFile(dist.resolve("bin/jvirtd")), why);
         Path home = ItestConfig.workDir("dist").resolve("jvirt");
         run(new ProcessBuilder("cp", "-a", dist.toString(), home.toString()));
         // a fresh instance: nothing deployed or kept from an earlier manual run of the built layout
