@@ -63,9 +63,10 @@ public final class ItestConfig {
         return jvirt("itest.bundle.test", "test-bundle.jar");
     }
 
-    /** jvirt's platform bundle (EventAdmin bridge, driver failure monitor, Gogo scope jvirt). */
+    /** jvirt's platform bundle (EventAdmin bridge, driver failure monitor, Gogo scope jvirt) and the shell it uses. */
     public static Option platform() {
-        return jvirt("itest.bundle.platform", "platform-bundle.jar");
+        return composite(jvirt("itest.bundle.shell", "shell-bundle.jar"),
+                jvirt("itest.bundle.platform", "platform-bundle.jar"));
     }
 
     public static Option configAdmin() {

@@ -55,6 +55,8 @@ class KarafIT {
                 dist.resolve("org.apache.felix.webconsole.plugins.ds-2.2.0.jar"));
         put(system, "org.jvirt", "api-bundle", jvirtVersion, "jar", ItestConfig.jarOf("itest.bundle.api", "api-bundle.jar"));
         put(system, "org.jvirt", "test-bundle", jvirtVersion, "jar", ItestConfig.jarOf("itest.bundle.test", "test-bundle.jar"));
+        put(system, "org.jvirt", "shell-bundle", jvirtVersion, "jar",
+                ItestConfig.jarOf("itest.bundle.shell", "shell-bundle.jar"));
         put(system, "org.jvirt", "platform-bundle", jvirtVersion, "jar",
                 ItestConfig.jarOf("itest.bundle.platform", "platform-bundle.jar"));
         Path features = Paths.get(System.getProperty("itest.karaf.features"));
