@@ -146,6 +146,9 @@ public interface Connect extends AutoCloseable {
     /** Creates and starts a transient domain. */
     Domain createXML(String xml);
 
+    /** Creates and starts a transient domain with options, e.g. {@link CreateFlag#PAUSED}. */
+    Domain createXML(String xml, Set<CreateFlag> flags);
+
     /** Old name of {@link #createXML(String)} (libvirt's virDomainCreateLinux). */
     default Domain createLinux(String xml) {
         return createXML(xml);

@@ -48,6 +48,9 @@ public interface Domain {
     /** Starts a defined domain. */
     void create();
 
+    /** Starts a defined domain with options, e.g. {@link CreateFlag#PAUSED} (libvirt's virDomainCreateWithFlags). */
+    void create(Set<CreateFlag> flags);
+
     void destroy();
 
     void shutdown();

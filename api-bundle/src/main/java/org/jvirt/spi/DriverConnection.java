@@ -140,6 +140,21 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainCreateXML");
     }
 
+    /** @param flags libvirt's virDomainCreateFlags; the default takes none */
+    default DomainRef createXML(String xml, int flags) {
+        if (flags == 0) {
+            return createXML(xml);
+        }
+        throw unsupportedFlags(flags, "virDomainCreateXML");
+    }
+
+    /** libvirt's refusal of flags a driver does not know. */
+    static VirtException unsupportedFlags(int flags, String function) {
+        return new VirtException(new org.jvirt.api.VirtError(org.jvirt.api.ErrorCode.INVALID_ARG,
+                org.jvirt.api.ErrorDomain.NONE,
+                "unsupported flags (0x" + Integer.toHexString(flags) + ") in function " + function));
+    }
+
     default DomainRef restore(String file, ProgressListener progress) {
         throw VirtException.noSupport("virDomainRestore");
     }
@@ -181,6 +196,14 @@ public interface DriverConnection {
     /** Starts a defined domain; returns its ref with the new id. */
     default DomainRef create(DomainRef dom) {
         throw VirtException.noSupport("virDomainCreate");
+    }
+
+    /** @param flags libvirt's virDomainCreateFlags; the default takes none */
+    default DomainRef create(DomainRef dom, int flags) {
+        if (flags == 0) {
+            return create(dom);
+        }
+        throw unsupportedFlags(flags, "virDomainCreateWithFlags");
     }
 
     default void destroy(DomainRef dom) {

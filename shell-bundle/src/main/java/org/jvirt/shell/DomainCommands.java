@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.jvirt.api.Connect;
+import org.jvirt.api.CreateFlag;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainState;
@@ -217,12 +218,12 @@ final class DomainCommands {
     private static boolean create(Session s, Invocation cmd) {
         String file = cmd.string("file");
         String xml = Util.readFile(file);
-        if (cmd.bool("paused") || cmd.bool("autodestroy") || cmd.bool("console")) {
-            throw Session.fail("jvirsh: --paused, --autodestroy and --console are not supported by create yet");
+        if (cmd.bool("console")) {
+            throw Session.fail("jvirsh: --console is not supported by create yet");
         }
         Domain dom;
         try {
-            dom = s.conn().createXML(xml);
+            dom = s.conn().createXML(xml, startFlags(cmd));
         } catch (VirtException e) {
             throw Session.fail(e, "Failed to create domain from %s", file);
         }
@@ -268,16 +269,34 @@ final class DomainCommands {
         return true;
     }
 
+    /** The start options given (those of start and create that the command defines). */
+    private static EnumSet<CreateFlag> startFlags(Invocation cmd) {
+        EnumSet<CreateFlag> flags = EnumSet.noneOf(CreateFlag.class);
+        String[][] map = {{"paused", "PAUSED"}, {"autodestroy", "AUTODESTROY"}, {"bypass-cache", "BYPASS_CACHE"},
+            {"force-boot", "FORCE_BOOT"}, {"reset-nvram", "RESET_NVRAM"}};
+        for (String[] m : map) {
+            if (cmd.def().opt(m[0]) != null && cmd.bool(m[0])) {
+                flags.add(CreateFlag.valueOf(m[1]));
+            }
+        }
+        return flags;
+    }
+
     private static boolean start(Session s, Invocation cmd) {
         Domain dom = s.domain(cmd, "domain", Session.BY_NAME | Session.BY_UUID);
         if (dom.getID() != -1) {
             throw Session.fail("Domain is already active");
         }
-        if (cmd.bool("paused") || cmd.bool("autodestroy") || cmd.bool("console")) {
-            throw Session.fail("jvirsh: --paused, --autodestroy and --console are not supported by start yet");
+        if (cmd.bool("console")) {
+            throw Session.fail("jvirsh: --console is not supported by start yet");
         }
+        EnumSet<CreateFlag> flags = startFlags(cmd);
         try {
-            dom.create();
+            if (flags.isEmpty()) {
+                dom.create();
+            } else {
+                dom.create(flags);
+            }
         } catch (VirtException e) {
             throw Session.fail(e, "Failed to start domain '%s'", dom.getName());
         }

@@ -158,6 +158,15 @@ class VirshComparisonTest {
         compare(List.of(command.split(" ")));
     }
 
+    /** Start options reach the driver, which refuses those it cannot do, with libvirt's words. */
+    @org.junit.jupiter.api.Test
+    void startOptionsTheTestDriverRefuses() throws Exception {
+        Path xml = dir.resolve("paused.xml");
+        Files.writeString(xml, "<domain type='test'><name>p</name><memory>1024</memory><os><type>hvm</type></os></domain>");
+        compare(List.of("create", xml.toString(), "--paused"));
+        compare(List.of("destroy test; start test --paused; domstate test"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test"})
     void sameReadOnlyRefusal(String command) throws Exception {

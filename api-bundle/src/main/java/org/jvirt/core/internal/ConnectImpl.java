@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jvirt.api.Connect;
 import org.jvirt.api.CpuMap;
+import org.jvirt.api.CreateFlag;
 import org.jvirt.api.SecurityModel;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainEventListener;
@@ -490,6 +491,18 @@ final class ConnectImpl implements Connect {
             DriverConnection c = enterMutating("virDomainCreateXML");
             requireNonEmpty(xml, "xmlDesc", "virDomainCreateXML");
             return new DomainImpl(this, c.createXML(xml));
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public Domain createXML(String xml, Set<CreateFlag> flags) {
+        try {
+            DriverConnection c = enterMutating("virDomainCreateXML");
+            requireNonEmpty(xml, "xmlDesc", "virDomainCreateXML");
+            requireNonNull(flags, "flags", "virDomainCreateXML");
+            return new DomainImpl(this, c.createXML(xml, Flag.mask(flags)));
         } catch (RuntimeException e) {
             throw fail(e);
         }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.jvirt.api.BlockStats;
 import org.jvirt.api.Connect;
+import org.jvirt.api.CreateFlag;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainStatus;
@@ -155,6 +156,17 @@ final class DomainImpl implements Domain {
     public void create() {
         try {
             ref = mutating("virDomainCreate").create(ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void create(Set<CreateFlag> flags) {
+        try {
+            DriverConnection c = mutating("virDomainCreateWithFlags");
+            ConnectImpl.requireNonNull(flags, "flags", "virDomainCreateWithFlags");
+            ref = c.create(ref, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }

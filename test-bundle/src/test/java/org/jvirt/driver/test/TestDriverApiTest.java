@@ -160,6 +160,9 @@ class TestDriverApiTest {
     void lifecycleWithEvents() {
         Domain d = conn.defineXML(SMALL);
         assertEquals(-1, d.getID());
+        VirtException paused = fails(ErrorCode.INVALID_ARG, () -> d.create(Set.of(org.jvirt.api.CreateFlag.PAUSED)));
+        assertEquals("unsupported flags (0x1) in function testDomainCreateWithFlags", paused.getMessage(),
+                "as libvirt's test driver, which cannot start paused");
         assertEquals(new DomainStatus(DomainState.SHUTOFF, 0), d.getState());
         d.create();
         assertEquals(2, d.getID());

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.BlockStats;
+import org.jvirt.api.CreateFlag;
 import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainState;
@@ -275,6 +276,12 @@ final class QemuConnection implements DriverConnection {
 
     @Override
     public DomainRef createXML(String xml) {
+        return createXML(xml, 0);
+    }
+
+    @Override
+    public DomainRef createXML(String xml, int flags) {
+        boolean paused = startFlags(flags, "qemuDomainCreateXML");
         DomainDef def = DomainXml.parse(xml, host.hooks);
         QemuDomain d;
         boolean created = false;
@@ -295,7 +302,7 @@ final class QemuConnection implements DriverConnection {
                     throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.QEMU, "domain '"
                             + def.getName() + "' is already active");
                 }
-                host.startAndRun(d, def, DomainStatus.RUNNING_BOOTED, DomainEventType.STARTED_BOOTED);
+                host.start(d, def, paused, DomainStatus.RUNNING_BOOTED, DomainEventType.STARTED_BOOTED);
                 return d.ref();
             } catch (RuntimeException e) {
                 if (created && d.proc == null) {
@@ -394,8 +401,23 @@ final class QemuConnection implements DriverConnection {
         }
     }
 
+    /** Whether to leave the guest paused; refuses every other start flag. */
+    private static boolean startFlags(int flags, String function) {
+        int unknown = flags & ~CreateFlag.PAUSED.bit();
+        if (unknown != 0) {
+            throw DriverConnection.unsupportedFlags(unknown, function);
+        }
+        return flags != 0;
+    }
+
     @Override
     public DomainRef create(DomainRef dom) {
+        return create(dom, 0);
+    }
+
+    @Override
+    public DomainRef create(DomainRef dom, int flags) {
+        boolean paused = startFlags(flags, "qemuDomainCreateWithFlags");
         QemuDomain d = find(dom);
         synchronized (d) {
             checkNotRemoved(d);
@@ -409,7 +431,7 @@ final class QemuConnection implements DriverConnection {
                 QemuHost.deleteQuietly(managed);
                 return d.ref();
             }
-            host.startAndRun(d, d.persistent.copy(), DomainStatus.RUNNING_BOOTED, DomainEventType.STARTED_BOOTED);
+            host.start(d, d.persistent.copy(), paused, DomainStatus.RUNNING_BOOTED, DomainEventType.STARTED_BOOTED);
             return d.ref();
         }
     }

@@ -488,7 +488,18 @@ final class QemuHost {
 
     /** Starts QEMU for a definition (which becomes the live one) and runs it; caller holds d's lock. */
     void startAndRun(QemuDomain d, DomainDef def, int runReason, int eventDetail) {
+        start(d, def, false, runReason, eventDetail);
+    }
+
+    /** Starts a guest, running or (as libvirt's --paused) left paused by the user. Caller holds d's lock. */
+    void start(QemuDomain d, DomainDef def, boolean paused, int runReason, int eventDetail) {
         startProcess(d, def, null);
+        if (paused) {
+            setState(d, DomainState.PAUSED, DomainStatus.PAUSED_USER);
+            emit(d, DomainEventType.STARTED, eventDetail);
+            emit(d, DomainEventType.SUSPENDED, DomainEventType.SUSPENDED_PAUSED);
+            return;
+        }
         cont(d, runReason);
         emit(d, DomainEventType.STARTED, eventDetail);
     }

@@ -138,6 +138,28 @@ class QemuLifecycleTest {
     }
 
     @Test
+    void startPausedLeavesTheGuestInPrelaunchUntilResumed() throws Exception {
+        DomainRef d = conn.defineXML(QemuTestSupport.noDiskXml("paused", ""));
+        d = conn.create(d, org.jvirt.api.CreateFlag.PAUSED.bit());
+        assertEquals(new DomainStatus(DomainState.PAUSED, DomainStatus.PAUSED_USER), conn.state(d));
+        assertEquals("prelaunch", qmpStatus(d), "the CPUs never ran");
+        events.await(DomainEventType.STARTED, DomainEventType.STARTED_BOOTED, 2000);
+        events.await(DomainEventType.SUSPENDED, DomainEventType.SUSPENDED_PAUSED, 2000);
+        conn.resume(d);
+        assertEquals("running", qmpStatus(d));
+        assertEquals(DomainState.RUNNING, conn.state(d).state());
+        conn.destroy(d);
+        DomainRef t = conn.createXML(QemuTestSupport.noDiskXml("pausedtransient", ""),
+                org.jvirt.api.CreateFlag.PAUSED.bit());
+        assertEquals(DomainState.PAUSED, conn.state(t).state());
+        VirtException e = assertThrows(VirtException.class, () -> conn.create(conn.lookupByName("paused"),
+                org.jvirt.api.CreateFlag.AUTODESTROY.bit()));
+        assertEquals(org.jvirt.api.ErrorCode.INVALID_ARG, e.code());
+        assertEquals("unsupported flags (0x2) in function qemuDomainCreateWithFlags", e.getMessage());
+        assertFalse(conn.isActive(conn.lookupByName("paused")), "a refused start starts nothing");
+    }
+
+    @Test
     void killMinus9IsSeenAtOnceAsCrashed() throws Exception {
         DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("crashy", ""));
         events.await(DomainEventType.STARTED, DomainEventType.STARTED_BOOTED, 2000);

@@ -264,6 +264,22 @@ final class TestConnection implements DriverConnection {
         }
     }
 
+    @Override
+    public DomainRef createXML(String xml, int flags) {
+        if (flags != 0) {
+            throw DriverConnection.unsupportedFlags(flags, "testDomainCreateXML"); // as libvirt's test driver
+        }
+        return createXML(xml);
+    }
+
+    @Override
+    public DomainRef create(DomainRef dom, int flags) {
+        if (flags != 0) {
+            throw DriverConnection.unsupportedFlags(flags, "testDomainCreateWithFlags");
+        }
+        return create(dom);
+    }
+
     /** The existing domain a new definition replaces, or null; refuses clashes of name or uuid. */
     private TestDomain checkUnique(DomainDef def, boolean mustBeInactive) {
         TestDomain byName = host.byName.get(def.getName());
