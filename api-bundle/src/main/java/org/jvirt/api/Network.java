@@ -18,6 +18,9 @@ public interface Network {
 
     String getXMLDesc();
 
+    /** The XML with options: {@link NetworkXmlFlag#INACTIVE} gives the definition used at the next start. */
+    String getXMLDesc(java.util.Set<NetworkXmlFlag> flags);
+
     String getBridgeName();
 
     boolean isActive();

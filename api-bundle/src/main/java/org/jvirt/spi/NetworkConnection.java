@@ -39,6 +39,14 @@ public interface NetworkConnection {
         throw VirtException.noSupport("virNetworkGetXMLDesc");
     }
 
+    /** @param flags libvirt's virNetworkXMLFlags; the default takes none */
+    default String xmlDesc(NetworkRef net, int flags) {
+        if (flags == 0) {
+            return xmlDesc(net);
+        }
+        throw DriverConnection.unsupportedFlags(flags, "virNetworkGetXMLDesc");
+    }
+
     default String bridgeName(NetworkRef net) {
         throw VirtException.noSupport("virNetworkGetBridgeName");
     }

@@ -204,7 +204,8 @@ final class NetworkCommands {
             }
             case "net-dumpxml": {
                 Network n = s.network(cmd);
-                s.print(n.getXMLDesc());
+                s.print(cmd.bool("inactive") ? n.getXMLDesc(java.util.Set.of(org.jvirt.api.NetworkXmlFlag.INACTIVE))
+                        : n.getXMLDesc());
                 return true;
             }
             case "net-info": {

@@ -140,7 +140,7 @@ class VirshComparisonTest {
         "list", "list --all", "list --inactive", "list --name --all", "list --uuid", "dominfo test", "dominfo 1",
         "domstate test", "domstate test --reason", "domuuid test", "domid test", "domname 1", "nodeinfo",
         "net-list", "net-list --all", "net-info default", "net-uuid default", "schedinfo test", "dumpxml test",
-        "net-dumpxml default", "capabilities", "version", "hostname", "uri", "domblkstat test vda",
+        "net-dumpxml default", "net-dumpxml default --inactive", "capabilities", "version", "hostname", "uri", "domblkstat test vda",
         "domifstat test testnet0", "ttyconsole test",
     })
     void sameOutput(String command) throws Exception {

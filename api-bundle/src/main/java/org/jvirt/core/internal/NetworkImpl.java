@@ -61,6 +61,17 @@ final class NetworkImpl implements Network {
     }
 
     @Override
+    public String getXMLDesc(java.util.Set<org.jvirt.api.NetworkXmlFlag> flags) {
+        try {
+            NetworkConnection c = enter();
+            ConnectImpl.requireNonNull(flags, "flags", "virNetworkGetXMLDesc");
+            return c.xmlDesc(ref, org.jvirt.api.Flag.mask(flags));
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
     public String getBridgeName() {
         try {
             return enter().bridgeName(ref);

@@ -370,7 +370,11 @@ class TestDriverApiTest {
         extra.setAutostart(true);
         assertTrue(extra.getAutostart());
         assertEquals(1, conn.listAllNetworks(Set.of(ListNetworksFlag.AUTOSTART)).size());
+        conn.networkDefineXML(NET.replace("virbr9", "virbr8"));
+        assertEquals("virbr9", extra.getBridgeName(), "the running network keeps its definition");
+        assertTrue(extra.getXMLDesc(Set.of(org.jvirt.api.NetworkXmlFlag.INACTIVE)).contains("virbr8"));
         extra.destroy();
+        assertEquals("virbr8", extra.getBridgeName(), "the new definition takes effect when stopped");
         extra.undefine();
         fails(ErrorCode.NO_NETWORK, () -> conn.networkLookupByName("extra"));
         Network tran = conn.networkCreateXML(NET);

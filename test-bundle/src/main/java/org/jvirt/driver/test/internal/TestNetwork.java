@@ -6,6 +6,8 @@ import org.jvirt.xml.NetworkDef;
 /** One virtual network of a test host. Guarded by the host's lock. */
 final class TestNetwork {
     NetworkDef def;
+    /** A persistent definition given while the network runs: it takes effect at the next start. */
+    NetworkDef next;
     boolean active;
     boolean persistent;
     boolean autostart;

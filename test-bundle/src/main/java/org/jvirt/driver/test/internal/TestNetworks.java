@@ -93,7 +93,11 @@ final class TestNetworks implements NetworkConnection {
         synchronized (host) {
             TestNetwork existing = checkUnique(def);
             if (existing != null) {
-                existing.def = def;
+                if (existing.active) {
+                    existing.next = def; // the running network keeps its definition until restarted
+                } else {
+                    existing.def = def;
+                }
                 existing.persistent = true;
                 return existing.ref();
             }
@@ -146,6 +150,18 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
+    public String xmlDesc(NetworkRef net, int flags) {
+        if ((flags & ~org.jvirt.api.NetworkXmlFlag.INACTIVE.bit()) != 0) {
+            throw org.jvirt.spi.DriverConnection.unsupportedFlags(flags, "testNetworkGetXMLDesc");
+        }
+        synchronized (host) {
+            TestNetwork n = find(net);
+            boolean inactive = flags != 0 && n.next != null;
+            return NetworkXml.format(inactive ? n.next : n.def);
+        }
+    }
+
+    @Override
     public String bridgeName(NetworkRef net) {
         synchronized (host) {
             String bridge = find(net).def.getBridgeName();
@@ -192,6 +208,9 @@ final class TestNetworks implements NetworkConnection {
             n.active = false;
             if (!n.persistent) {
                 host.networks.remove(n.def.getName());
+            } else if (n.next != null) {
+                n.def = n.next;
+                n.next = null;
             }
         }
     }
