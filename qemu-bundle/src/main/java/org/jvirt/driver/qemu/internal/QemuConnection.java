@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ import org.jvirt.api.MigrateFlag;
 import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.NodeInfo;
 import org.jvirt.api.ProgressListener;
+import org.jvirt.api.TypedParameter;
 import org.jvirt.api.VcpuFlag;
 import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
@@ -898,6 +900,9 @@ final class QemuConnection implements DriverConnection {
                             "cannot change the maximum vcpu count of a running domain");
                 }
                 QemuVcpus.setLive(d, count);
+                if (d.cgroup != null) {
+                    d.cgroup.placeVcpus(QemuVcpus.threads(d.proc.monitor()));
+                }
                 host.writeStatus(d);
             }
             if (where[1]) {
@@ -1204,6 +1209,70 @@ final class QemuConnection implements DriverConnection {
             return Long.parseLong(Files.readString(Path.of("/sys/class/net", dev, "statistics", counter)).trim());
         } catch (IOException | NumberFormatException e) {
             return -1;
+        }
+    }
+
+    // ---- scheduler parameters (cgroup cpu controller) -------------------------------------------------
+
+    private void requireCgroups() {
+        if (!host.cgroups.usable()) {
+            throw host.cgroups.noSupport();
+        }
+    }
+
+    /** The running domain's cgroup, its vCPU threads placed (vCPUs may have been hot-plugged). */
+    private static QemuCgroup cgroupOf(QemuDomain d) {
+        if (d.cgroup == null || !d.cgroup.exists()) {
+            throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.QEMU,
+                    "domain '" + d.name() + "' has no cpu cgroup (it was started without one)");
+        }
+        d.cgroup.placeVcpus(QemuVcpus.threads(d.proc.monitor()));
+        return d.cgroup;
+    }
+
+    @Override
+    public String schedulerType(DomainRef dom) {
+        QemuDomain d = find(dom);
+        requireCgroups();
+        synchronized (d) {
+            checkNotRemoved(d);
+            return "posix";
+        }
+    }
+
+    @Override
+    public List<TypedParameter> schedulerParameters(DomainRef dom) {
+        QemuDomain d = find(dom);
+        requireCgroups();
+        synchronized (d) {
+            checkNotRemoved(d);
+            if (d.isActive() && d.proc != null) {
+                return QemuScheduler.live(cgroupOf(d));
+            }
+            return QemuScheduler.config(d.current());
+        }
+    }
+
+    /** Live when running (and recorded in the live XML's cputune), else the persistent {@code <cputune>}. */
+    @Override
+    public void setSchedulerParameters(DomainRef dom, List<TypedParameter> params) {
+        QemuDomain d = find(dom);
+        requireCgroups();
+        Map<String, Long> values = QemuScheduler.validate(params);
+        synchronized (d) {
+            checkNotRemoved(d);
+            boolean[] where = where(d, 0);
+            if (where[0]) {
+                QemuScheduler.applyLive(cgroupOf(d), values);
+                QemuScheduler.store(d.live, values);
+                host.writeStatus(d);
+            }
+            if (where[1]) {
+                DomainDef def = d.persistent.copy();
+                QemuScheduler.store(def, values);
+                host.writeConfig(def);
+                d.persistent = def;
+            }
         }
     }
 

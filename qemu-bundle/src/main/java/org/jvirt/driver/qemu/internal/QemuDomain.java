@@ -19,6 +19,8 @@ final class QemuDomain {
     int id = -1;
     boolean autostart;
     QemuProcess proc;
+    /** The running domain's cpu cgroup, or null (no usable controller). */
+    QemuCgroup cgroup;
     /** Set while the driver itself stops the process (destroy, save, migrate): exit is then no crash. */
     boolean stopping;
     /** QEMU reported a shutdown; exit is then a shutdown, not a crash. */

@@ -60,6 +60,8 @@ final class QemuHost {
     final QemuConfig config;
     final QemuCapsCache caps;
     final QemuXmlHooks hooks;
+    /** The cgroup cpu controller this root places its guests under, or why there is none. */
+    final QemuCgroup.Host cgroups;
     final Map<String, QemuDomain> byName = new HashMap<>();
     final Map<UUID, QemuDomain> byUuid = new HashMap<>();
     final List<EventSink> sinks = new CopyOnWriteArrayList<>();
@@ -75,6 +77,7 @@ final class QemuHost {
         this.config = config;
         this.caps = caps;
         this.hooks = new QemuXmlHooks(caps, config);
+        this.cgroups = QemuCgroup.detect(config);
         String tag = config.configDir().toString();
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "qemu-events " + tag));
         this.emitter = Executors.newSingleThreadExecutor(r -> daemon(r, "qemu-emit " + tag));
@@ -182,6 +185,9 @@ final class QemuHost {
                 put(d);
             }
             if (p == null || !cmdlineMentions(pid, st.get("monitor"))) {
+                if (cgroups.usable()) {
+                    QemuCgroup.of(cgroups, config, live.getName()).remove();
+                }
                 d.live = null;
                 deleteQuietly(statusPath);
                 if (d.persistent == null) {
@@ -198,6 +204,10 @@ final class QemuHost {
                 p.setMonitor(m);
                 d.proc = p;
                 d.id = id;
+                if (cgroups.usable()) {
+                    QemuCgroup cg = QemuCgroup.of(cgroups, config, live.getName());
+                    d.cgroup = cg.exists() ? cg : null;
+                }
                 JsonNode status = m.execute("query-status", null);
                 String run = QmpJson.str(status, "status");
                 if ("running".equals(run)) {
@@ -231,6 +241,7 @@ final class QemuHost {
                     p.monitor().close();
                 }
                 d.proc = null;
+                d.cgroup = null;
                 d.live = null;
                 d.id = -1;
                 d.state = DomainState.SHUTOFF;
@@ -549,6 +560,7 @@ final class QemuHost {
             return port;
         }, () -> allocTap(), this::networkBridge, incoming);
         QemuProcess p = null;
+        QemuCgroup cg = null;
         try {
             QemuCommandLine.prepareLive(def, ctx);
             QemuCommandLine.Result cmd = QemuCommandLine.build(def, ctx);
@@ -572,6 +584,17 @@ final class QemuHost {
                 QemuHotplug.attachTap(t.tap(), t.bridge());
             }
             fillPtys(def, m);
+            if (cgroups.usable()) {
+                cg = QemuCgroup.of(cgroups, config, def.getName());
+                cg.create(p.pid());
+                cg.placeVcpus(QemuVcpus.threads(m));
+                QemuScheduler.applyCputune(cg, def);
+            } else if (QemuScheduler.hasCputune(def)) {
+                throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.QEMU,
+                        "CPU tuning (<cputune> shares, period or quota) is not available on this host: "
+                                + cgroups.problem());
+            }
+            d.cgroup = cg;
             d.proc = p;
             d.live = def;
             d.id = id;
@@ -588,6 +611,10 @@ final class QemuHost {
                     p.monitor().close();
                 }
                 d.proc = null;
+            }
+            if (cg != null) {
+                cg.remove();
+                d.cgroup = null;
             }
             deleteTree(dir);
             if (e instanceof VirtException v && p != null && v.code() != ErrorCode.OPERATION_FAILED) {
@@ -734,6 +761,13 @@ final class QemuHost {
                     "domain stopped"));
         }
         d.unplugs.clear();
+        if (d.cgroup != null) {
+            if (p != null && !p.waitFor(2000)) {
+                p.kill();
+            }
+            d.cgroup.remove();
+            d.cgroup = null;
+        }
         deleteQuietly(statusFile(d.name()));
         if (d.id > 0) {
             String shortName = d.name().replaceAll("[^A-Za-z0-9_.-]", "_");
