@@ -285,18 +285,8 @@ final class QemuConnection implements DriverConnection {
     public DomainRef createXML(String xml, int flags) {
         boolean paused = startFlags(flags, "qemuDomainCreateXML");
         DomainDef def = DomainXml.parse(xml, host.hooks);
-        QemuDomain d;
-        boolean created = false;
-        synchronized (host) {
-            d = checkUnique(def, true);
-            if (d == null) {
-                d = new QemuDomain(null);
-                d.live = def;
-                host.put(d);
-                d.live = null;
-                created = true;
-            }
-        }
+        Claim claim = claim(def);
+        QemuDomain d = claim.domain();
         synchronized (d) {
             try {
                 checkNotRemoved(d);
@@ -307,13 +297,38 @@ final class QemuConnection implements DriverConnection {
                 host.start(d, def, paused, DomainStatus.RUNNING_BOOTED, DomainEventType.STARTED_BOOTED);
                 return d.ref();
             } catch (RuntimeException e) {
-                if (created && d.proc == null) {
-                    d.live = def;
-                    host.remove(d);
-                    d.live = null;
-                }
+                unclaim(claim, def);
                 throw e;
             }
+        }
+    }
+
+    /** The domain a new live definition runs as, and whether it was registered (transient) just now. */
+    private record Claim(QemuDomain domain, boolean created) {
+    }
+
+    /** Finds the inactive domain a definition belongs to, or registers a new transient one for it. */
+    private Claim claim(DomainDef def) {
+        synchronized (host) {
+            QemuDomain d = checkUnique(def, true);
+            if (d != null) {
+                return new Claim(d, false);
+            }
+            d = new QemuDomain(null);
+            d.live = def; // registered under this definition's name and uuid
+            host.put(d);
+            d.live = null;
+            return new Claim(d, true);
+        }
+    }
+
+    /** Forgets a transient domain that {@link #claim} registered when starting it failed. */
+    private void unclaim(Claim claim, DomainDef def) {
+        QemuDomain d = claim.domain();
+        if (claim.created() && d.proc == null && !d.removed && d.persistent == null) {
+            d.live = def;
+            host.remove(d);
+            d.live = null;
         }
     }
 
@@ -335,9 +350,7 @@ final class QemuConnection implements DriverConnection {
     /** The command line a definition would run with, with placeholder ports and tap names. */
     static List<String> nativeArgv(DomainDef def, Path runDir) {
         int[] tap = {0};
-        String shortName = def.getName().replaceAll("[^A-Za-z0-9_.-]", "_");
-        QemuCommandLine.Context ctx = new QemuCommandLine.Context(
-                runDir.resolve("domain--1-" + (shortName.length() > 20 ? shortName.substring(0, 20) : shortName))
+        QemuCommandLine.Context ctx = new QemuCommandLine.Context(QemuHost.domainRunDir(runDir, -1, def.getName())
                         .resolve("monitor.sock"),
                 "127.0.0.1", () -> 5900, () -> "vnet" + tap[0]++, n -> "virbr0", null);
         QemuCommandLine.prepareLive(def, ctx);
@@ -624,18 +637,8 @@ final class QemuConnection implements DriverConnection {
         Path path = Path.of(file).toAbsolutePath();
         SaveImage img = SaveImage.read(path);
         DomainDef def = DomainXml.parse(img.xml(), host.hooks);
-        QemuDomain d;
-        boolean created = false;
-        synchronized (host) {
-            d = checkUnique(def, true);
-            if (d == null) {
-                d = new QemuDomain(null);
-                d.live = def;
-                host.put(d);
-                d.live = null;
-                created = true;
-            }
-        }
+        Claim claim = claim(def);
+        QemuDomain d = claim.domain();
         synchronized (d) {
             try {
                 checkNotRemoved(d);
@@ -646,11 +649,7 @@ final class QemuConnection implements DriverConnection {
                 restoreInto(d, path, progress, def);
                 return d.ref();
             } catch (RuntimeException e) {
-                if (created && d.proc == null) {
-                    d.live = def;
-                    host.remove(d);
-                    d.live = null;
-                }
+                unclaim(claim, def);
                 throw e;
             }
         }
@@ -1297,18 +1296,8 @@ final class QemuConnection implements DriverConnection {
         if (newName != null) {
             def.setName(newName);
         }
-        QemuDomain d;
-        boolean created = false;
-        synchronized (host) {
-            d = checkUnique(def, true);
-            if (d == null) {
-                d = new QemuDomain(null);
-                d.live = def;
-                host.put(d);
-                d.live = null;
-                created = true;
-            }
-        }
+        Claim claim = claim(def);
+        QemuDomain d = claim.domain();
         synchronized (d) {
             String listen = uri;
             if (listen == null || listen.isEmpty()) {
@@ -1326,11 +1315,7 @@ final class QemuConnection implements DriverConnection {
                 if (d.proc != null) {
                     host.destroyProcess(d, DomainStatus.SHUTOFF_FAILED, DomainEventType.STOPPED_FAILED);
                 }
-                if (created && !d.removed && d.persistent == null) {
-                    d.live = def;
-                    host.remove(d);
-                    d.live = null;
-                }
+                unclaim(claim, def);
                 throw e;
             }
             return new MigrationStep(listen, cookie);

@@ -537,11 +537,7 @@ final class QemuHost {
         hooks.validate(def);
         checkDisks(def);
         int id = nextId.getAndIncrement();
-        String shortName = def.getName().replaceAll("[^A-Za-z0-9_.-]", "_");
-        if (shortName.length() > 20) {
-            shortName = shortName.substring(0, 20);
-        }
-        Path dir = config.runDir().resolve("domain-" + id + "-" + shortName);
+        Path dir = domainRunDir(id, def.getName());
         Path sock = dir.resolve("monitor.sock");
         if (sock.toString().length() >= 108) {
             throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.QEMU, "monitor socket path " + sock
@@ -770,11 +766,7 @@ final class QemuHost {
         }
         deleteQuietly(statusFile(d.name()));
         if (d.id > 0) {
-            String shortName = d.name().replaceAll("[^A-Za-z0-9_.-]", "_");
-            if (shortName.length() > 20) {
-                shortName = shortName.substring(0, 20);
-            }
-            deleteTree(config.runDir().resolve("domain-" + d.id + "-" + shortName));
+            deleteTree(domainRunDir(d.id, d.name()));
         }
         d.proc = null;
         d.id = -1;
@@ -807,6 +799,19 @@ final class QemuHost {
     }
 
     // ---- files ----------------------------------------------------------------------------------------
+
+    /** A running domain's own directory (monitor socket), as libvirt's domain-ID-NAME, the name cut to 20. */
+    Path domainRunDir(int id, String name) {
+        return domainRunDir(config.runDir(), id, name);
+    }
+
+    static Path domainRunDir(Path runDir, int id, String name) {
+        String shortName = name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (shortName.length() > 20) {
+            shortName = shortName.substring(0, 20);
+        }
+        return runDir.resolve("domain-" + id + "-" + shortName);
+    }
 
     Path statusFile(String name) {
         return config.runDir().resolve(name + ".status");
