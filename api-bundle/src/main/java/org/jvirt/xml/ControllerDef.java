@@ -64,11 +64,7 @@ public final class ControllerDef extends DeviceBase implements DeviceDef {
             default:
                 throw XmlIn.xmlError("Unknown controller type '" + d.type + "'");
         }
-        for (XmlNode c : n.getChildren()) {
-            if (!d.parseCommon(c)) {
-                d.extras.add(c);
-            }
-        }
+        d.parseChildren(n);
         return d;
     }
 
@@ -78,17 +74,7 @@ public final class ControllerDef extends DeviceBase implements DeviceDef {
         XmlOut.attr(sb, "type", type);
         XmlOut.attr(sb, "index", Math.max(index, 0));
         XmlOut.attr(sb, "model", model);
-        for (Map.Entry<String, String> e : otherAttributes.entrySet()) {
-            XmlOut.attr(sb, e.getKey(), e.getValue());
-        }
-        if (!hasTail()) {
-            sb.append("/>\n");
-            return;
-        }
-        sb.append(">\n");
-        formatTail(sb, indent + 2);
-        XmlOut.indent(sb, indent);
-        sb.append("</controller>\n");
+        closeElement(sb, indent, "controller", otherAttributes);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.jvirt.xml;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Fields every device has: address, alias, boot order and unknown child elements. */
 abstract class DeviceBase {
@@ -60,6 +61,30 @@ abstract class DeviceBase {
         if (address != null) {
             address.format(sb, indent);
         }
+    }
+
+    /** Parses the children that are not the device's own: the common ones, and unknown ones kept as they are. */
+    void parseChildren(XmlNode n) {
+        for (XmlNode c : n.getChildren()) {
+            if (!parseCommon(c)) {
+                extras.add(c);
+            }
+        }
+    }
+
+    /** Writes the element's remaining attributes and closes it: empty, or with the common tail. */
+    void closeElement(StringBuilder sb, int indent, String name, Map<String, String> otherAttributes) {
+        for (Map.Entry<String, String> e : otherAttributes.entrySet()) {
+            XmlOut.attr(sb, e.getKey(), e.getValue());
+        }
+        if (!hasTail()) {
+            sb.append("/>\n");
+            return;
+        }
+        sb.append(">\n");
+        formatTail(sb, indent + 2);
+        XmlOut.indent(sb, indent);
+        sb.append("</").append(name).append(">\n");
     }
 
     boolean hasTail() {

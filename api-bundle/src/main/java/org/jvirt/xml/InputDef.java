@@ -60,11 +60,7 @@ public final class InputDef extends DeviceBase implements DeviceDef {
                     throw XmlIn.xmlError("unknown input bus type '" + d.bus + "'");
             }
         }
-        for (XmlNode c : n.getChildren()) {
-            if (!d.parseCommon(c)) {
-                d.extras.add(c);
-            }
-        }
+        d.parseChildren(n);
         return d;
     }
 
@@ -73,17 +69,7 @@ public final class InputDef extends DeviceBase implements DeviceDef {
         sb.append("<input");
         XmlOut.attr(sb, "type", type);
         XmlOut.attr(sb, "bus", bus);
-        for (Map.Entry<String, String> e : otherAttributes.entrySet()) {
-            XmlOut.attr(sb, e.getKey(), e.getValue());
-        }
-        if (!hasTail()) {
-            sb.append("/>\n");
-            return;
-        }
-        sb.append(">\n");
-        formatTail(sb, indent + 2);
-        XmlOut.indent(sb, indent);
-        sb.append("</input>\n");
+        closeElement(sb, indent, "input", otherAttributes);
     }
 
     @Override

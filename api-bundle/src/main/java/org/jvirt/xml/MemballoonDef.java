@@ -48,11 +48,7 @@ public final class MemballoonDef extends DeviceBase implements DeviceDef {
             default:
                 throw XmlIn.xmlError("unknown memory balloon model '" + d.model + "'");
         }
-        for (XmlNode c : n.getChildren()) {
-            if (!d.parseCommon(c)) {
-                d.extras.add(c);
-            }
-        }
+        d.parseChildren(n);
         return d;
     }
 
@@ -60,17 +56,7 @@ public final class MemballoonDef extends DeviceBase implements DeviceDef {
         XmlOut.indent(sb, indent);
         sb.append("<memballoon");
         XmlOut.attr(sb, "model", model);
-        for (Map.Entry<String, String> e : otherAttributes.entrySet()) {
-            XmlOut.attr(sb, e.getKey(), e.getValue());
-        }
-        if (!hasTail()) {
-            sb.append("/>\n");
-            return;
-        }
-        sb.append(">\n");
-        formatTail(sb, indent + 2);
-        XmlOut.indent(sb, indent);
-        sb.append("</memballoon>\n");
+        closeElement(sb, indent, "memballoon", otherAttributes);
     }
 
     @Override

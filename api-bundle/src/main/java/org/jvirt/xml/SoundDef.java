@@ -29,11 +29,7 @@ public final class SoundDef extends DeviceBase implements DeviceDef {
         if (d.model == null) {
             throw XmlIn.xmlError("missing sound model");
         }
-        for (XmlNode c : n.getChildren()) {
-            if (!d.parseCommon(c)) {
-                d.extras.add(c);
-            }
-        }
+        d.parseChildren(n);
         return d;
     }
 
