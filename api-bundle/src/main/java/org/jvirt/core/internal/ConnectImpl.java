@@ -183,16 +183,25 @@ final class ConnectImpl implements Connect {
             }
             driverGone = true;
         }
+        try {
+            release();
+        } catch (RuntimeException ignored) {
+            // the driver is gone; nothing more can be done for its connection
+        }
+    }
+
+    /** Forgets this connection and closes the driver's side of it: a secondary network side first. */
+    private void release() {
         Connections.closed(this);
         try {
             NetworkConnection n = networks;
             if (n != null && n != conn.networks()) {
                 n.close();
             }
-            conn.close();
         } catch (RuntimeException ignored) {
-            // the driver is gone; nothing more can be done for its connection
+            // closing goes on
         }
+        conn.close();
     }
 
     // ---- errors ----------------------------------------------------------------------------------
@@ -363,16 +372,7 @@ final class ConnectImpl implements Connect {
                 return; // released when the driver went away
             }
         }
-        Connections.closed(this);
-        try {
-            NetworkConnection n = networks;
-            if (n != null && n != conn.networks()) {
-                n.close();
-            }
-        } catch (RuntimeException ignored) {
-            // closing goes on
-        }
-        conn.close();
+        release();
     }
 
     // ---- domains ---------------------------------------------------------------------------------
