@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.jvirt.core.internal.Connections;
 import org.jvirt.xml.CapabilitiesDef;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -19,46 +18,46 @@ public interface Connect extends AutoCloseable {
 
     /** Opens a read-write connection; a null or empty URI picks the default (see the README). */
     static Connect open(String uri) {
-        return Connections.open(uri, null, Set.of());
+        return FrontEnd.instance().open(uri, null, Set.of());
     }
 
     static Connect openReadOnly(String uri) {
-        return Connections.open(uri, null, Set.of(OpenFlag.READ_ONLY));
+        return FrontEnd.instance().open(uri, null, Set.of(OpenFlag.READ_ONLY));
     }
 
     /** Opens with a callback that answers the driver's credential requests. */
     static Connect open(String uri, ConnectAuth auth, Set<OpenFlag> flags) {
-        return Connections.open(uri, auth, flags);
+        return FrontEnd.instance().open(uri, auth, flags);
     }
 
     /** libvirt-compatible version of this library: major * 1,000,000 + minor * 1,000 + release. */
     static long libraryVersion() {
-        return Connections.LIBRARY_VERSION;
+        return 9_000_000L;
     }
 
     /** The drivers known to this process: active ones first, best ranking first, then rejected ones. */
     static List<DriverInfo> listDrivers() {
-        return Connections.listDrivers();
+        return FrontEnd.instance().listDrivers();
     }
 
     // ---- errors ----------------------------------------------------------------------------------
 
     /** The last error reported on this thread, or null (libvirt's virGetLastError). */
     static VirtError lastError() {
-        return Connections.lastError();
+        return FrontEnd.instance().lastError();
     }
 
     static void resetThreadLastError() {
-        Connections.resetLastError();
+        FrontEnd.instance().resetLastError();
     }
 
     /** Adds a listener told of every error on every connection (libvirt's virSetErrorFunc). */
     static void addGlobalErrorListener(ErrorListener listener) {
-        Connections.addGlobalErrorListener(listener);
+        FrontEnd.instance().addGlobalErrorListener(listener);
     }
 
     static void removeGlobalErrorListener(ErrorListener listener) {
-        Connections.removeGlobalErrorListener(listener);
+        FrontEnd.instance().removeGlobalErrorListener(listener);
     }
 
     /** Adds a listener told of errors on this connection (libvirt's virConnSetErrorFunc). */
@@ -142,6 +141,9 @@ public interface Connect extends AutoCloseable {
 
     /** Defines (or redefines) a persistent domain without starting it. */
     Domain defineXML(String xml);
+
+    /** @param flags libvirt's virDomainDefineFlags bits, passed to the driver as they are */
+    Domain defineXML(String xml, int flags);
 
     /** Creates and starts a transient domain. */
     Domain createXML(String xml);

@@ -53,9 +53,18 @@ public interface Domain {
 
     void destroy();
 
+    /** @param flags libvirt's virDomainDestroyFlagsValues bits, passed to the driver as they are */
+    void destroy(int flags);
+
     void shutdown();
 
+    /** @param flags libvirt's virDomainShutdownFlagValues bits, passed to the driver as they are */
+    void shutdown(int flags);
+
     void reboot();
+
+    /** @param flags libvirt's virDomainRebootFlagValues bits, passed to the driver as they are */
+    void reboot(int flags);
 
     void suspend();
 
@@ -72,6 +81,18 @@ public interface Domain {
     void coreDump(String file, ProgressListener progress);
 
     void undefine();
+
+    /** @param flags libvirt's virDomainUndefineFlagsValues bits, passed to the driver as they are */
+    void undefine(int flags);
+
+    /** The current background job (libvirt's virDomainGetJobInfo). */
+    JobInfo getJobInfo();
+
+    /** @param flags libvirt's virDomainGetJobStatsFlags (1: the last completed job) */
+    JobStats getJobStats(int flags);
+
+    /** Aborts the current background job (libvirt's virDomainAbortJob). */
+    void abortJob();
 
     boolean getAutostart();
 

@@ -112,13 +112,15 @@ public enum ErrorCode {
     NO_NETWORK_PORT(107),
     NO_HOSTNAME(108),
     CHECKPOINT_INCONSISTENT(109),
-    MULTIPLE_DOMAINS(110);
+    MULTIPLE_DOMAINS(110),
+    /** A number this build has no constant for; the error keeps the number itself. */
+    UNKNOWN(-1);
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[111];
 
     static {
         for (ErrorCode c : values()) {
-            if (BY_CODE[c.code] == null) {
+            if (c.code >= 0 && BY_CODE[c.code] == null) {
                 BY_CODE[c.code] = c;
             }
         }
@@ -135,9 +137,9 @@ public enum ErrorCode {
         return code;
     }
 
-    /** The constant for a libvirt number; unknown numbers map to the first constant. */
+    /** The constant for a libvirt number, or {@link #UNKNOWN}. */
     public static ErrorCode fromCode(int code) {
         ErrorCode c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-        return c != null ? c : values()[0];
+        return c != null ? c : UNKNOWN;
     }
 }

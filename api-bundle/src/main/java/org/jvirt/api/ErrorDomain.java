@@ -74,13 +74,15 @@ public enum ErrorDomain {
     DOMAIN_CHECKPOINT(69),
     TPM(70),
     BPF(71),
-    CH(72);
+    CH(72),
+    /** A number this build has no constant for; the error keeps the number itself. */
+    UNKNOWN(-1);
 
     private static final ErrorDomain[] BY_CODE = new ErrorDomain[73];
 
     static {
         for (ErrorDomain c : values()) {
-            if (BY_CODE[c.code] == null) {
+            if (c.code >= 0 && BY_CODE[c.code] == null) {
                 BY_CODE[c.code] = c;
             }
         }
@@ -97,9 +99,9 @@ public enum ErrorDomain {
         return code;
     }
 
-    /** The constant for a libvirt number; unknown numbers map to the first constant. */
+    /** The constant for a libvirt number, or {@link #UNKNOWN}. */
     public static ErrorDomain fromCode(int code) {
         ErrorDomain c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-        return c != null ? c : values()[0];
+        return c != null ? c : UNKNOWN;
     }
 }

@@ -9,8 +9,9 @@ import org.jvirt.api.CpuMap;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.InterfaceStats;
+import org.jvirt.api.JobInfo;
+import org.jvirt.api.JobStats;
 import org.jvirt.api.NodeInfo;
-import org.jvirt.api.ProgressListener;
 import org.jvirt.api.SecurityLabel;
 import org.jvirt.api.SecurityModel;
 import org.jvirt.api.TypedParameter;
@@ -19,9 +20,12 @@ import org.jvirt.api.VirtException;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * One open connection of a driver. Every entry defaults to {@code NO_SUPPORT}. The front end has
- * already checked arguments and the read-only flag; flags arrive as libvirt's bit masks.
- * Lookups throw {@code NO_DOMAIN} when nothing matches.
+ * One open connection of a driver: libvirt's hypervisor driver table. Each entry is one procedure of
+ * libvirt's {@code remote_protocol.x}, named as libvirt names the driver entry, with that procedure's
+ * arguments and flags ({@link Procedure} lists them). Every entry throws {@code NO_SUPPORT} unless a driver
+ * implements it. The front end has already checked the arguments and the read-only flag; flags arrive as
+ * libvirt's bit masks, unknown bits included, and a driver refuses bits it does not know with
+ * {@link Procedure#unsupportedFlags}. Lookups throw {@code NO_DOMAIN} when nothing matches.
  */
 @ConsumerType
 public interface DriverConnection {
@@ -29,68 +33,63 @@ public interface DriverConnection {
     // ---- the connection --------------------------------------------------------------------------
 
     /** The hypervisor type, e.g. "Test". */
-    String type();
+    default String connectGetType() {
+        throw VirtException.noSupport("virConnectGetType");
+    }
 
     /** The canonical URI. */
-    String uri();
+    default String connectGetURI() {
+        throw VirtException.noSupport("virConnectGetURI");
+    }
 
-    default long version() {
+    default long connectGetVersion() {
         throw VirtException.noSupport("virConnectGetVersion");
     }
 
-    /** The host's name; by default this machine's, as most libvirt drivers answer. */
-    default String hostname() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (java.io.IOException | RuntimeException e) {
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e2) {
-                throw new VirtException(org.jvirt.api.ErrorCode.SYSTEM_ERROR, org.jvirt.api.ErrorDomain.NONE,
-                        "cannot find the host name: " + e2.getMessage());
-            }
-        }
+    default String connectGetHostname() {
+        throw VirtException.noSupport("virConnectGetHostname");
     }
 
-    default int maxVcpus(String type) {
+    default int connectGetMaxVcpus(String type) {
         throw VirtException.noSupport("virConnectGetMaxVcpus");
     }
 
-    default String capabilities() {
+    default String connectGetCapabilities() {
         throw VirtException.noSupport("virConnectGetCapabilities");
     }
 
-    default NodeInfo nodeInfo() {
+    default NodeInfo nodeGetInfo() {
         throw VirtException.noSupport("virNodeGetInfo");
     }
 
-    default long freeMemory() {
+    default long nodeGetFreeMemory() {
         throw VirtException.noSupport("virNodeGetFreeMemory");
     }
 
-    default CpuMap cpuMap() {
+    default CpuMap nodeGetCPUMap(int flags) {
         throw VirtException.noSupport("virNodeGetCPUMap");
     }
 
-    /** The host's security model; the default says it has none. */
-    default SecurityModel securityModel() {
-        return new SecurityModel("", "");
+    default SecurityModel nodeGetSecurityModel() {
+        throw VirtException.noSupport("virNodeGetSecurityModel");
     }
 
-    default boolean isSecure() {
-        return true;
+    default boolean connectIsSecure() {
+        throw VirtException.noSupport("virConnectIsSecure");
     }
 
-    default boolean isEncrypted() {
-        return false;
+    /** Answered by the transport, not by a procedure. */
+    default boolean connectIsEncrypted() {
+        throw VirtException.noSupport("virConnectIsEncrypted");
     }
 
-    default boolean isAlive() {
-        return true;
+    /** Answered by the transport (keepalive), not by a procedure. */
+    default boolean connectIsAlive() {
+        throw VirtException.noSupport("virConnectIsAlive");
     }
 
     /** Releases this connection; called once. */
-    void close();
+    void connectClose();
 
     /** The network side of this connection, or null to let a secondary {@link NetworkDriver} serve it. */
     default NetworkConnection networks() {
@@ -99,237 +98,260 @@ public interface DriverConnection {
 
     // ---- listing, lookup and creation ------------------------------------------------------------
 
-    default int[] listDomainIds() {
+    default int[] connectListDomains(int maxids) {
         throw VirtException.noSupport("virConnectListDomains");
     }
 
-    default int numOfDomains() {
-        return listDomainIds().length;
+    default int connectNumOfDomains() {
+        throw VirtException.noSupport("virConnectNumOfDomains");
     }
 
-    default List<String> listDefinedDomainNames() {
+    default List<String> connectListDefinedDomains(int maxnames) {
         throw VirtException.noSupport("virConnectListDefinedDomains");
     }
 
-    default int numOfDefinedDomains() {
-        return listDefinedDomainNames().size();
+    default int connectNumOfDefinedDomains() {
+        throw VirtException.noSupport("virConnectNumOfDefinedDomains");
     }
 
     /** Domains matching the flags (libvirt's virConnectListAllDomainsFlags); see {@link DomainFilter}. */
-    default List<DomainRef> listAllDomains(int flags) {
+    default List<DomainRef> connectListAllDomains(int flags) {
         throw VirtException.noSupport("virConnectListAllDomains");
     }
 
-    default DomainRef lookupById(int id) {
+    default DomainRef domainLookupByID(int id) {
         throw VirtException.noSupport("virDomainLookupByID");
     }
 
-    default DomainRef lookupByName(String name) {
+    default DomainRef domainLookupByName(String name) {
         throw VirtException.noSupport("virDomainLookupByName");
     }
 
-    default DomainRef lookupByUUID(UUID uuid) {
+    default DomainRef domainLookupByUUID(UUID uuid) {
         throw VirtException.noSupport("virDomainLookupByUUID");
     }
 
-    default DomainRef defineXML(String xml) {
-        throw VirtException.noSupport("virDomainDefineXML");
+    /** @param flags libvirt's virDomainDefineFlags */
+    default DomainRef domainDefineXMLFlags(String xml, int flags) {
+        throw VirtException.noSupport("virDomainDefineXMLFlags");
     }
 
-    default DomainRef createXML(String xml) {
+    /** @param flags libvirt's virDomainCreateFlags */
+    default DomainRef domainCreateXML(String xml, int flags) {
         throw VirtException.noSupport("virDomainCreateXML");
     }
 
-    /** @param flags libvirt's virDomainCreateFlags; the default takes none */
-    default DomainRef createXML(String xml, int flags) {
-        if (flags == 0) {
-            return createXML(xml);
-        }
-        throw unsupportedFlags(flags, "virDomainCreateXML");
+    /** @param dxml a replacement domain XML, or null; @param flags virDomainSaveRestoreFlags */
+    default void domainRestoreFlags(String from, String dxml, int flags) {
+        throw VirtException.noSupport("virDomainRestoreFlags");
     }
 
-    /** libvirt's refusal of flags a driver does not know. */
-    static VirtException unsupportedFlags(int flags, String function) {
-        return new VirtException(new org.jvirt.api.VirtError(org.jvirt.api.ErrorCode.INVALID_ARG,
-                org.jvirt.api.ErrorDomain.NONE,
-                "unsupported flags (0x" + Integer.toHexString(flags) + ") in function " + function));
-    }
-
-    default DomainRef restore(String file, ProgressListener progress) {
-        throw VirtException.noSupport("virDomainRestore");
-    }
-
-    default String domainXMLToNative(String nativeFormat, String xml) {
+    default String connectDomainXMLToNative(String nativeFormat, String xml, int flags) {
         throw VirtException.noSupport("virConnectDomainXMLToNative");
     }
 
     // ---- one domain --------------------------------------------------------------------------------
 
-    default String osType(DomainRef dom) {
+    default String domainGetOSType(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetOSType");
     }
 
-    default DomainInfo info(DomainRef dom) {
+    default DomainInfo domainGetInfo(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetInfo");
     }
 
-    default DomainStatus state(DomainRef dom) {
+    default DomainStatus domainGetState(DomainRef dom, int flags) {
         throw VirtException.noSupport("virDomainGetState");
     }
 
-    default String xmlDesc(DomainRef dom, int flags) {
+    default String domainGetXMLDesc(DomainRef dom, int flags) {
         throw VirtException.noSupport("virDomainGetXMLDesc");
     }
 
-    default boolean isActive(DomainRef dom) {
-        return state(dom).state().isActive();
+    default boolean domainIsActive(DomainRef dom) {
+        throw VirtException.noSupport("virDomainIsActive");
     }
 
-    default SecurityLabel securityLabel(DomainRef dom) {
+    default SecurityLabel domainGetSecurityLabel(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetSecurityLabel");
     }
 
-    default boolean isPersistent(DomainRef dom) {
+    default boolean domainIsPersistent(DomainRef dom) {
         throw VirtException.noSupport("virDomainIsPersistent");
     }
 
-    /** Starts a defined domain; returns its ref with the new id. */
-    default DomainRef create(DomainRef dom) {
-        throw VirtException.noSupport("virDomainCreate");
+    /** Starts a defined domain; returns its ref with the new id. @param flags virDomainCreateFlags */
+    default DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainCreateWithFlags");
     }
 
-    /** @param flags libvirt's virDomainCreateFlags; the default takes none */
-    default DomainRef create(DomainRef dom, int flags) {
-        if (flags == 0) {
-            return create(dom);
-        }
-        throw unsupportedFlags(flags, "virDomainCreateWithFlags");
+    /** @param flags virDomainDestroyFlagsValues */
+    default void domainDestroyFlags(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainDestroyFlags");
     }
 
-    default void destroy(DomainRef dom) {
-        throw VirtException.noSupport("virDomainDestroy");
+    /** @param flags virDomainShutdownFlagValues */
+    default void domainShutdownFlags(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainShutdownFlags");
     }
 
-    default void shutdown(DomainRef dom) {
-        throw VirtException.noSupport("virDomainShutdown");
-    }
-
-    default void reboot(DomainRef dom) {
+    /** @param flags virDomainRebootFlagValues */
+    default void domainReboot(DomainRef dom, int flags) {
         throw VirtException.noSupport("virDomainReboot");
     }
 
-    default void suspend(DomainRef dom) {
+    default void domainSuspend(DomainRef dom) {
         throw VirtException.noSupport("virDomainSuspend");
     }
 
-    default void resume(DomainRef dom) {
+    default void domainResume(DomainRef dom) {
         throw VirtException.noSupport("virDomainResume");
     }
 
-    default void save(DomainRef dom, String file, ProgressListener progress) {
-        throw VirtException.noSupport("virDomainSave");
+    /** Long: reports through {@link #domainGetJobInfo}. @param flags virDomainSaveRestoreFlags */
+    default void domainSaveFlags(DomainRef dom, String to, String dxml, int flags) {
+        throw VirtException.noSupport("virDomainSaveFlags");
     }
 
-    default void coreDump(DomainRef dom, String file, ProgressListener progress) {
+    /** Long: reports through {@link #domainGetJobInfo}. @param flags virDomainCoreDumpFlags */
+    default void domainCoreDump(DomainRef dom, String to, int flags) {
         throw VirtException.noSupport("virDomainCoreDump");
     }
 
-    default void undefine(DomainRef dom) {
-        throw VirtException.noSupport("virDomainUndefine");
+    /** @param flags virDomainUndefineFlagsValues */
+    default void domainUndefineFlags(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainUndefineFlags");
     }
 
-    default boolean getAutostart(DomainRef dom) {
+    default boolean domainGetAutostart(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetAutostart");
     }
 
-    default void setAutostart(DomainRef dom, boolean autostart) {
+    default void domainSetAutostart(DomainRef dom, boolean autostart) {
         throw VirtException.noSupport("virDomainSetAutostart");
     }
 
-    default long maxMemory(DomainRef dom) {
-        return info(dom).maxMemKiB();
+    default long domainGetMaxMemory(DomainRef dom) {
+        throw VirtException.noSupport("virDomainGetMaxMemory");
     }
 
-    default void setMaxMemory(DomainRef dom, long kib) {
+    default void domainSetMaxMemory(DomainRef dom, long kib) {
         throw VirtException.noSupport("virDomainSetMaxMemory");
     }
 
     /** @param flags libvirt's virDomainMemoryModFlags */
-    default void setMemory(DomainRef dom, long kib, int flags) {
-        throw VirtException.noSupport("virDomainSetMemory");
+    default void domainSetMemoryFlags(DomainRef dom, long kib, int flags) {
+        throw VirtException.noSupport("virDomainSetMemoryFlags");
     }
 
     /** @param flags libvirt's virDomainVcpuFlags */
-    default void setVcpus(DomainRef dom, int count, int flags) {
-        throw VirtException.noSupport("virDomainSetVcpus");
+    default void domainSetVcpusFlags(DomainRef dom, int nvcpus, int flags) {
+        throw VirtException.noSupport("virDomainSetVcpusFlags");
     }
 
-    default int maxVcpus(DomainRef dom) {
+    default int domainGetMaxVcpus(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetMaxVcpus");
     }
 
-    default List<VcpuInfo> vcpus(DomainRef dom) {
+    /** @param maxinfo at most this many vCPUs; @param maplen bytes of CPU map per vCPU */
+    default List<VcpuInfo> domainGetVcpus(DomainRef dom, int maxinfo, int maplen) {
         throw VirtException.noSupport("virDomainGetVcpus");
     }
 
-    default void pinVcpu(DomainRef dom, int vcpu, BitSet cpus) {
-        throw VirtException.noSupport("virDomainPinVcpu");
+    /** @param flags virDomainModificationImpact */
+    default void domainPinVcpuFlags(DomainRef dom, int vcpu, BitSet cpumap, int flags) {
+        throw VirtException.noSupport("virDomainPinVcpuFlags");
     }
 
-    default String schedulerType(DomainRef dom) {
+    default SchedulerType domainGetSchedulerType(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetSchedulerType");
     }
 
-    default List<TypedParameter> schedulerParameters(DomainRef dom) {
-        throw VirtException.noSupport("virDomainGetSchedulerParameters");
+    /** @param nparams at most this many; @param flags virDomainModificationImpact */
+    default List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int nparams, int flags) {
+        throw VirtException.noSupport("virDomainGetSchedulerParametersFlags");
     }
 
-    default void setSchedulerParameters(DomainRef dom, List<TypedParameter> params) {
-        throw VirtException.noSupport("virDomainSetSchedulerParameters");
+    /** @param flags virDomainModificationImpact */
+    default void domainSetSchedulerParametersFlags(DomainRef dom, List<TypedParameter> params, int flags) {
+        throw VirtException.noSupport("virDomainSetSchedulerParametersFlags");
     }
 
     /** @param flags libvirt's virDomainDeviceModifyFlags */
-    default void attachDevice(DomainRef dom, String xml, int flags) {
-        throw VirtException.noSupport("virDomainAttachDevice");
+    default void domainAttachDeviceFlags(DomainRef dom, String xml, int flags) {
+        throw VirtException.noSupport("virDomainAttachDeviceFlags");
     }
 
-    default void detachDevice(DomainRef dom, String xml, int flags) {
-        throw VirtException.noSupport("virDomainDetachDevice");
+    /** @param flags libvirt's virDomainDeviceModifyFlags */
+    default void domainDetachDeviceFlags(DomainRef dom, String xml, int flags) {
+        throw VirtException.noSupport("virDomainDetachDeviceFlags");
     }
 
-    default BlockStats blockStats(DomainRef dom, String device) {
+    default BlockStats domainBlockStats(DomainRef dom, String path) {
         throw VirtException.noSupport("virDomainBlockStats");
     }
 
-    default InterfaceStats interfaceStats(DomainRef dom, String device) {
+    default InterfaceStats domainInterfaceStats(DomainRef dom, String device) {
         throw VirtException.noSupport("virDomainInterfaceStats");
+    }
+
+    // ---- jobs --------------------------------------------------------------------------------------
+
+    default JobInfo domainGetJobInfo(DomainRef dom) {
+        throw VirtException.noSupport("virDomainGetJobInfo");
+    }
+
+    /** @param flags virDomainGetJobStatsFlags */
+    default JobStats domainGetJobStats(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetJobStats");
+    }
+
+    default void domainAbortJob(DomainRef dom) {
+        throw VirtException.noSupport("virDomainAbortJob");
     }
 
     // ---- migration (libvirt's v3 protocol: the front end drives the phases) ----------------------------
 
     /** Source: returns the XML to send, and a cookie. */
-    default MigrationStep migrateBegin(DomainRef dom, int flags) {
-        throw VirtException.noSupport("virDomainMigrate");
+    default MigrationStep domainMigrateBegin3(DomainRef dom, String xmlin, int flags, String dname,
+            long bandwidth) {
+        throw VirtException.noSupport("virDomainMigrateBegin3");
     }
 
     /** Destination: gets ready to receive; returns the URI the source should send to, and a cookie. */
-    default MigrationStep migratePrepare(String xml, byte[] cookie, String uri, int flags, String newName) {
-        throw VirtException.noSupport("virDomainMigrate");
+    default MigrationStep domainMigratePrepare3(byte[] cookieIn, String uriIn, int flags, String dname,
+            long bandwidth, String domXml) {
+        throw VirtException.noSupport("virDomainMigratePrepare3");
     }
 
-    /** Source: sends the domain; returns a cookie for finish. */
-    default byte[] migratePerform(DomainRef dom, String uri, byte[] cookie, int flags, long bandwidthMiBs,
-            ProgressListener progress) {
-        throw VirtException.noSupport("virDomainMigrate");
+    /** Source: sends the domain (a long job); returns a cookie for finish. */
+    default byte[] domainMigratePerform3(DomainRef dom, String xmlin, byte[] cookieIn, String dconnuri,
+            String uri, int flags, String dname, long bandwidth) {
+        throw VirtException.noSupport("virDomainMigratePerform3");
     }
 
-    /** Destination: starts (or, if cancelled, discards) the received domain. */
-    default DomainRef migrateFinish(String name, byte[] cookie, int flags, boolean cancelled) {
-        throw VirtException.noSupport("virDomainMigrate");
+    /** Destination: starts (or, if cancelled, discards) the received domain; returns it and a cookie. */
+    default MigrationFinish domainMigrateFinish3(String dname, byte[] cookieIn, String dconnuri, String uri,
+            int flags, boolean cancelled) {
+        throw VirtException.noSupport("virDomainMigrateFinish3");
     }
 
     /** Source: forgets the domain (or, if cancelled, resumes it). */
-    default void migrateConfirm(DomainRef dom, byte[] cookie, int flags, boolean cancelled) {
-        throw VirtException.noSupport("virDomainMigrate");
+    default void domainMigrateConfirm3(DomainRef dom, byte[] cookieIn, int flags, boolean cancelled) {
+        throw VirtException.noSupport("virDomainMigrateConfirm3");
+    }
+
+    // ---- events ------------------------------------------------------------------------------------
+
+    /**
+     * Someone now listens for events of this id (for one domain, or all when {@code dom} is null); the
+     * driver pushes them into its {@link EventSink}. Returns the callback id.
+     */
+    default int connectDomainEventCallbackRegisterAny(int eventId, DomainRef dom) {
+        throw VirtException.noSupport("virConnectDomainEventRegisterAny");
+    }
+
+    default void connectDomainEventCallbackDeregisterAny(int callbackId) {
+        throw VirtException.noSupport("virConnectDomainEventDeregisterAny");
     }
 }

@@ -3,11 +3,24 @@ package org.jvirt.spi;
 import org.jvirt.api.DomainEventType;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Where a driver connection pushes lifecycle events; the front end fans them out to listeners. */
+/**
+ * Where a driver connection pushes domain events: any libvirt event id with its payload. The front end
+ * fans them out to the listeners it registered (see {@code connectDomainEventCallbackRegisterAny}).
+ */
 @ProviderType
 public interface EventSink {
 
-    void domainEvent(DomainRef domain, DomainEventType type, int detail);
+    /**
+     * @param eventId libvirt's virDomainEventID, e.g. {@link DomainEventIds#LIFECYCLE}
+     * @param domain  the domain concerned
+     * @param payload the event's data
+     */
+    void domainEvent(int eventId, DomainRef domain, EventPayload payload);
 
-    EventSink NONE = (d, t, x) -> { };
+    /** A lifecycle event. */
+    default void lifecycle(DomainRef domain, DomainEventType type, int detail) {
+        domainEvent(DomainEventIds.LIFECYCLE, domain, new EventPayload.Lifecycle(type, detail));
+    }
+
+    EventSink NONE = (id, d, p) -> { };
 }

@@ -6,80 +6,91 @@ import java.util.UUID;
 import org.jvirt.api.VirtException;
 import org.osgi.annotation.versioning.ConsumerType;
 
-/** The network side of a connection. Every entry defaults to {@code NO_SUPPORT}; lookups throw {@code NO_NETWORK}. */
+/**
+ * The network side of a connection: libvirt's network driver table, one entry per procedure of
+ * {@code remote_protocol.x} (see {@link Procedure}). Every entry defaults to {@code NO_SUPPORT}; lookups
+ * throw {@code NO_NETWORK}.
+ */
 @ConsumerType
 public interface NetworkConnection {
 
-    default List<String> listNetworkNames(boolean active) {
+    default int connectNumOfNetworks() {
+        throw VirtException.noSupport("virConnectNumOfNetworks");
+    }
+
+    default List<String> connectListNetworks(int maxnames) {
         throw VirtException.noSupport("virConnectListNetworks");
     }
 
+    default int connectNumOfDefinedNetworks() {
+        throw VirtException.noSupport("virConnectNumOfDefinedNetworks");
+    }
+
+    default List<String> connectListDefinedNetworks(int maxnames) {
+        throw VirtException.noSupport("virConnectListDefinedNetworks");
+    }
+
     /** Networks matching libvirt's virConnectListAllNetworksFlags. */
-    default List<NetworkRef> listAllNetworks(int flags) {
+    default List<NetworkRef> connectListAllNetworks(int flags) {
         throw VirtException.noSupport("virConnectListAllNetworks");
     }
 
-    default NetworkRef lookupByName(String name) {
+    default NetworkRef networkLookupByName(String name) {
         throw VirtException.noSupport("virNetworkLookupByName");
     }
 
-    default NetworkRef lookupByUUID(UUID uuid) {
+    default NetworkRef networkLookupByUUID(UUID uuid) {
         throw VirtException.noSupport("virNetworkLookupByUUID");
     }
 
-    default NetworkRef defineXML(String xml) {
-        throw VirtException.noSupport("virNetworkDefineXML");
+    /** @param flags virNetworkDefineFlags */
+    default NetworkRef networkDefineXMLFlags(String xml, int flags) {
+        throw VirtException.noSupport("virNetworkDefineXMLFlags");
     }
 
-    default NetworkRef createXML(String xml) {
-        throw VirtException.noSupport("virNetworkCreateXML");
+    /** @param flags virNetworkCreateFlags */
+    default NetworkRef networkCreateXMLFlags(String xml, int flags) {
+        throw VirtException.noSupport("virNetworkCreateXMLFlags");
     }
 
-    default String xmlDesc(NetworkRef net) {
+    /** @param flags libvirt's virNetworkXMLFlags */
+    default String networkGetXMLDesc(NetworkRef net, int flags) {
         throw VirtException.noSupport("virNetworkGetXMLDesc");
     }
 
-    /** @param flags libvirt's virNetworkXMLFlags; the default takes none */
-    default String xmlDesc(NetworkRef net, int flags) {
-        if (flags == 0) {
-            return xmlDesc(net);
-        }
-        throw DriverConnection.unsupportedFlags(flags, "virNetworkGetXMLDesc");
-    }
-
-    default String bridgeName(NetworkRef net) {
+    default String networkGetBridgeName(NetworkRef net) {
         throw VirtException.noSupport("virNetworkGetBridgeName");
     }
 
-    default boolean isActive(NetworkRef net) {
+    default boolean networkIsActive(NetworkRef net) {
         throw VirtException.noSupport("virNetworkIsActive");
     }
 
-    default boolean isPersistent(NetworkRef net) {
+    default boolean networkIsPersistent(NetworkRef net) {
         throw VirtException.noSupport("virNetworkIsPersistent");
     }
 
-    default void create(NetworkRef net) {
+    default void networkCreate(NetworkRef net) {
         throw VirtException.noSupport("virNetworkCreate");
     }
 
-    default void destroy(NetworkRef net) {
+    default void networkDestroy(NetworkRef net) {
         throw VirtException.noSupport("virNetworkDestroy");
     }
 
-    default void undefine(NetworkRef net) {
+    default void networkUndefine(NetworkRef net) {
         throw VirtException.noSupport("virNetworkUndefine");
     }
 
-    default boolean getAutostart(NetworkRef net) {
+    default boolean networkGetAutostart(NetworkRef net) {
         throw VirtException.noSupport("virNetworkGetAutostart");
     }
 
-    default void setAutostart(NetworkRef net, boolean autostart) {
+    default void networkSetAutostart(NetworkRef net, boolean autostart) {
         throw VirtException.noSupport("virNetworkSetAutostart");
     }
 
     /** Releases the network side; the primary connection's close calls it too. */
-    default void close() {
+    default void connectClose() {
     }
 }

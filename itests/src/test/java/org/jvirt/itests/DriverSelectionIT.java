@@ -284,17 +284,17 @@ public class DriverSelectionIT {
         public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
             return Optional.of(new DriverConnection() {
                 @Override
-                public String type() {
+                public String connectGetType() {
                     return name;
                 }
 
                 @Override
-                public String uri() {
+                public String connectGetURI() {
                     return "rank:///x";
                 }
 
                 @Override
-                public void close() {
+                public void connectClose() {
                 }
             });
         }

@@ -12,8 +12,9 @@ import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.JobInfo;
+import org.jvirt.api.JobStats;
 import org.jvirt.api.NodeInfo;
-import org.jvirt.api.ProgressListener;
 import org.jvirt.api.TypedParameter;
 import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
@@ -24,6 +25,12 @@ import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.NetworkConnection;
 import org.jvirt.spi.NetworkRef;
 import org.jvirt.spi.OpenContext;
+import org.jvirt.spi.SchedulerType;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainJobs;
+import org.jvirt.spi.support.DomainList;
+
+import static org.jvirt.spi.Procedure.checkFlags;
 
 /**
  * A tiny driver for the shell's unit tests ({@code fake:///}): one running domain "fake" (id 3) and one
@@ -47,61 +54,97 @@ public final class FakeDriver implements Driver {
 
     @Override
     public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
-        return Optional.of(new Conn());
+        return Optional.of(new Conn(new DomainEvents(context.events(), ErrorDomain.NONE)));
     }
 
     static final class Conn implements DriverConnection {
+        private final DomainEvents events;
+        private final DomainJobs jobs;
         private DomainState fakeState = DomainState.RUNNING;
         private int fakeReason = DomainStatus.RUNNING_BOOTED;
+        /** The progress a caller last saw through domainGetJobInfo, so that a save can wait to be watched. */
+        private final Object watch = new Object();
+        private long seen = -1;
+
+        Conn(DomainEvents events) {
+            this.events = events;
+            this.jobs = new DomainJobs(ErrorDomain.NONE, events);
+        }
 
         @Override
-        public String type() {
+        public String connectGetType() {
             return "FAKE";
         }
 
         @Override
-        public String uri() {
+        public String connectGetURI() {
             return "fake:///";
         }
 
         @Override
-        public long version() {
+        public long connectGetVersion() {
             return 1_002_003;
         }
 
         @Override
-        public String hostname() {
+        public String connectGetHostname() {
             return "fakehost";
         }
 
         @Override
-        public org.jvirt.api.SecurityModel securityModel() {
+        public boolean connectIsSecure() {
+            return true;
+        }
+
+        @Override
+        public boolean connectIsEncrypted() {
+            return false;
+        }
+
+        @Override
+        public boolean connectIsAlive() {
+            return true;
+        }
+
+        @Override
+        public org.jvirt.api.SecurityModel nodeGetSecurityModel() {
             return new org.jvirt.api.SecurityModel("none", "0");
         }
 
         @Override
-        public org.jvirt.api.SecurityLabel securityLabel(DomainRef dom) {
+        public org.jvirt.api.SecurityLabel domainGetSecurityLabel(DomainRef dom) {
             return new org.jvirt.api.SecurityLabel("", false);
         }
 
         @Override
-        public NodeInfo nodeInfo() {
+        public NodeInfo nodeGetInfo() {
             return new NodeInfo("x86_64", 1024 * 1024, 4, 2000, 1, 1, 2, 2);
         }
 
         @Override
-        public String capabilities() {
+        public String connectGetCapabilities() {
             return "<capabilities>\n  <host>\n    <secmodel>\n      <model>none</model>\n      <doi>0</doi>\n"
                     + "    </secmodel>\n  </host>\n</capabilities>\n";
         }
 
         @Override
-        public void close() {
+        public void connectClose() {
+            events.close();
         }
 
         @Override
         public NetworkConnection networks() {
             return new Nets();
+        }
+
+        @Override
+        public int connectDomainEventCallbackRegisterAny(int eventId, DomainRef dom) {
+            return events.register(eventId, dom);
+        }
+
+        @Override
+        public void connectDomainEventCallbackDeregisterAny(int callbackId) {
+            events.deregister(callbackId);
         }
 
         private DomainRef fake() {
@@ -113,7 +156,8 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public List<DomainRef> listAllDomains(int flags) {
+        public List<DomainRef> connectListAllDomains(int flags) {
+            checkFlags(flags, DomainList.LIST_FILTERS_ALL, "fakeConnectListAllDomains");
             List<DomainRef> out = new ArrayList<>();
             boolean active = (flags & 1) != 0;
             boolean inactive = (flags & 2) != 0;
@@ -132,7 +176,7 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public DomainRef lookupById(int id) {
+        public DomainRef domainLookupByID(int id) {
             if (id == 3 && fakeState.isActive()) {
                 return fake();
             }
@@ -140,7 +184,7 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public DomainRef lookupByName(String name) {
+        public DomainRef domainLookupByName(String name) {
             if (name.equals("fake")) {
                 return fake();
             }
@@ -151,7 +195,7 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public DomainRef lookupByUUID(UUID uuid) {
+        public DomainRef domainLookupByUUID(UUID uuid) {
             if (uuid.equals(FAKE_UUID)) {
                 return fake();
             }
@@ -162,12 +206,12 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public String osType(DomainRef dom) {
+        public String domainGetOSType(DomainRef dom) {
             return "hvm";
         }
 
         @Override
-        public DomainInfo info(DomainRef dom) {
+        public DomainInfo domainGetInfo(DomainRef dom) {
             if (dom.name().equals("idle")) {
                 return new DomainInfo(DomainState.SHUTOFF, 1024, 1024, 1, 0);
             }
@@ -175,7 +219,13 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public DomainStatus state(DomainRef dom) {
+        public long domainGetMaxMemory(DomainRef dom) {
+            return domainGetInfo(dom).maxMemKiB();
+        }
+
+        @Override
+        public DomainStatus domainGetState(DomainRef dom, int flags) {
+            checkFlags(flags, 0, "fakeDomainGetState");
             if (dom.name().equals("idle")) {
                 return new DomainStatus(DomainState.SHUTOFF, DomainStatus.SHUTOFF_UNKNOWN);
             }
@@ -183,23 +233,29 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public String xmlDesc(DomainRef dom, int flags) {
+        public boolean domainIsActive(DomainRef dom) {
+            return domainGetState(dom, 0).state().isActive();
+        }
+
+        @Override
+        public String domainGetXMLDesc(DomainRef dom, int flags) {
+            checkFlags(flags, 0xf, "fakeDomainGetXMLDesc");
             return "<domain type='fake'>\n  <name>" + dom.name() + "</name>\n  <devices>\n"
                     + "    <console type='pty' tty='/dev/pts/7'/>\n  </devices>\n</domain>\n";
         }
 
         @Override
-        public boolean isPersistent(DomainRef dom) {
+        public boolean domainIsPersistent(DomainRef dom) {
             return true;
         }
 
         @Override
-        public boolean getAutostart(DomainRef dom) {
+        public boolean domainGetAutostart(DomainRef dom) {
             return false;
         }
 
         @Override
-        public void suspend(DomainRef dom) {
+        public void domainSuspend(DomainRef dom) {
             if (!dom.name().equals("fake") || fakeState != DomainState.RUNNING) {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.NONE, "domain is not running");
             }
@@ -208,38 +264,92 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public void resume(DomainRef dom) {
+        public void domainResume(DomainRef dom) {
             fakeState = DomainState.RUNNING;
             fakeReason = DomainStatus.RUNNING_UNPAUSED;
         }
 
+        /**
+         * A save in five steps of a 100-byte job. Each step waits until a caller watching the job (the API's
+         * progress listener polls domainGetJobInfo) has seen it, so that every step shows in the output.
+         */
         @Override
-        public void save(DomainRef dom, String file, ProgressListener progress) {
-            for (int i = 0; i <= 4; i++) {
-                progress.progress(i * 25, 100);
+        public void domainSaveFlags(DomainRef dom, String to, String dxml, int flags) {
+            checkFlags(flags, 0, "fakeDomainSaveFlags");
+            synchronized (watch) {
+                seen = -1;
             }
-            fakeState = DomainState.SHUTOFF;
-            fakeReason = DomainStatus.SHUTOFF_SAVED;
+            try (DomainJobs.Job job = jobs.start(fake(), DomainJobs.OPERATION_SAVE, 100)) {
+                for (int i = 0; i <= 4; i++) {
+                    job.progress(i * 25);
+                    awaitSeen(i * 25, i == 0 ? 1000 : 2000);
+                }
+                fakeState = DomainState.SHUTOFF;
+                fakeReason = DomainStatus.SHUTOFF_SAVED;
+                job.succeed();
+            }
+        }
+
+        /** Waits for a watcher to see this progress; gives up at once if nobody has watched this job at all. */
+        private void awaitSeen(long processed, long timeoutMs) {
+            long end = System.currentTimeMillis() + timeoutMs;
+            synchronized (watch) {
+                while (seen != processed && (seen >= 0 || processed == 0)) {
+                    long left = end - System.currentTimeMillis();
+                    if (left <= 0) {
+                        return;
+                    }
+                    try {
+                        watch.wait(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
 
         @Override
-        public List<VcpuInfo> vcpus(DomainRef dom) {
+        public JobInfo domainGetJobInfo(DomainRef dom) {
+            JobInfo info = jobs.info(dom);
+            if (info.isActive()) {
+                synchronized (watch) {
+                    seen = info.dataProcessed();
+                    watch.notifyAll();
+                }
+            }
+            return info;
+        }
+
+        @Override
+        public JobStats domainGetJobStats(DomainRef dom, int flags) {
+            checkFlags(flags, DomainJobs.STATS_FLAGS, "fakeDomainGetJobStats");
+            return jobs.stats(dom, flags);
+        }
+
+        @Override
+        public void domainAbortJob(DomainRef dom) {
+            jobs.abort(dom);
+        }
+
+        @Override
+        public List<VcpuInfo> domainGetVcpus(DomainRef dom, int maxinfo, int maplen) {
             BitSet all = new BitSet();
             all.set(0, 4);
             return List.of(new VcpuInfo(0, 1, 1_500_000_000L, 2, all), new VcpuInfo(1, 1, 0, 3, all));
         }
 
         @Override
-        public String schedulerType(DomainRef dom) {
-            return "fair";
+        public SchedulerType domainGetSchedulerType(DomainRef dom) {
+            return new SchedulerType("fair", 1);
         }
 
         @Override
-        public List<TypedParameter> schedulerParameters(DomainRef dom) {
+        public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int nparams, int flags) {
+            checkFlags(flags, 0, "fakeDomainGetSchedulerParametersFlags");
             return List.of(TypedParameter.ofUInt("weight", 50));
         }
-
-}
+    }
 
     static final class Nets implements NetworkConnection {
         private NetworkRef net0() {
@@ -247,12 +357,13 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public List<NetworkRef> listAllNetworks(int flags) {
+        public List<NetworkRef> connectListAllNetworks(int flags) {
+            checkFlags(flags, 0x3f, "fakeConnectListAllNetworks");
             return List.of(net0());
         }
 
         @Override
-        public NetworkRef lookupByName(String name) {
+        public NetworkRef networkLookupByName(String name) {
             if (name.equals("net0")) {
                 return net0();
             }
@@ -261,7 +372,7 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public NetworkRef lookupByUUID(UUID uuid) {
+        public NetworkRef networkLookupByUUID(UUID uuid) {
             if (uuid.equals(NET_UUID)) {
                 return net0();
             }
@@ -270,22 +381,22 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
-        public String bridgeName(NetworkRef net) {
+        public String networkGetBridgeName(NetworkRef net) {
             return "br-fake";
         }
 
         @Override
-        public boolean isActive(NetworkRef net) {
+        public boolean networkIsActive(NetworkRef net) {
             return true;
         }
 
         @Override
-        public boolean isPersistent(NetworkRef net) {
+        public boolean networkIsPersistent(NetworkRef net) {
             return true;
         }
 
         @Override
-        public boolean getAutostart(NetworkRef net) {
+        public boolean networkGetAutostart(NetworkRef net) {
             return true;
         }
     }

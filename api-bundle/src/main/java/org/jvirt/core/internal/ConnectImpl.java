@@ -25,6 +25,7 @@ import org.jvirt.api.ProgressListener;
 import org.jvirt.api.VirtError;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.VirtUri;
+import org.jvirt.spi.DomainEventIds;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.Driver;
 import org.jvirt.spi.DriverConnection;
@@ -40,6 +41,7 @@ import org.jvirt.xml.CapabilitiesXml;
  * calls the driver, and turns failures into reported {@link VirtException}s.
  */
 final class ConnectImpl implements Connect {
+    private final FrontEndImpl frontEnd;
     private final Driver driver;
     private final DriverConnection conn;
     private final VirtUri uri;
@@ -50,8 +52,12 @@ final class ConnectImpl implements Connect {
     private volatile NetworkConnection networks;
     private volatile boolean closed;
     private volatile boolean driverGone;
+    /** The driver's callback id for this connection's lifecycle events, or -1 while nobody listens. */
+    private int lifecycleCallback = -1;
 
-    ConnectImpl(Driver driver, DriverConnection conn, VirtUri uri, boolean readOnly, EventFanout events) {
+    ConnectImpl(FrontEndImpl frontEnd, Driver driver, DriverConnection conn, VirtUri uri, boolean readOnly,
+            EventFanout events) {
+        this.frontEnd = frontEnd;
         this.driver = driver;
         this.conn = conn;
         this.uri = uri;
@@ -72,7 +78,7 @@ final class ConnectImpl implements Connect {
 
     /** Starts a call: resets the thread's last error and checks the connection is usable. */
     DriverConnection enter() {
-        Connections.enter();
+        frontEnd.enter();
         if (closed || driverGone) {
             throw new VirtException(new VirtError(ErrorCode.INVALID_CONN, ErrorDomain.NONE, driverGone
                     ? "invalid connection: the driver for scheme '" + uri.driver() + "' was removed; reopen the connection"
@@ -85,8 +91,7 @@ final class ConnectImpl implements Connect {
     DriverConnection enterMutating(String api) {
         DriverConnection c = enter();
         if (readOnly) {
-            throw new VirtException(ErrorCode.OPERATION_DENIED, ErrorDomain.NONE,
-                    "read only access prevents " + api);
+            throw frontEnd.readOnlyRefusal(api);
         }
         return c;
     }
@@ -107,7 +112,7 @@ final class ConnectImpl implements Connect {
             ve = new VirtException(err, ve);
         }
         lastError = err;
-        Connections.report(err, this);
+        frontEnd.report(err);
         for (ErrorListener l : errorListeners) {
             try {
                 l.onError(err);
@@ -158,7 +163,7 @@ final class ConnectImpl implements Connect {
             if (networks == null) {
                 NetworkConnection primary = conn.networks();
                 if (primary == null) {
-                    for (NetworkDriver nd : DriverRegistry.get().find(NetworkDriver.class, uri.driver())) {
+                    for (NetworkDriver nd : frontEnd.registry().find(NetworkDriver.class, uri.driver())) {
                         Optional<NetworkConnection> c = nd.open(uri, new OpenContext(readOnly, null, events));
                         if (c.isPresent()) {
                             primary = c.get();
@@ -192,16 +197,16 @@ final class ConnectImpl implements Connect {
 
     /** Forgets this connection and closes the driver's side of it: a secondary network side first. */
     private void release() {
-        Connections.closed(this);
+        frontEnd.closed(this);
         try {
             NetworkConnection n = networks;
             if (n != null && n != conn.networks()) {
-                n.close();
+                n.connectClose();
             }
         } catch (RuntimeException ignored) {
             // closing goes on
         }
-        conn.close();
+        conn.connectClose();
     }
 
     // ---- errors ----------------------------------------------------------------------------------
@@ -231,7 +236,7 @@ final class ConnectImpl implements Connect {
     @Override
     public String getType() {
         try {
-            return enter().type();
+            return enter().connectGetType();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -240,7 +245,7 @@ final class ConnectImpl implements Connect {
     @Override
     public long getVersion() {
         try {
-            return enter().version();
+            return enter().connectGetVersion();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -249,13 +254,13 @@ final class ConnectImpl implements Connect {
     @Override
     public long getLibVersion() {
         enter();
-        return Connections.LIBRARY_VERSION;
+        return Connect.libraryVersion();
     }
 
     @Override
     public String getHostname() {
         try {
-            return enter().hostname();
+            return enter().connectGetHostname();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -264,7 +269,7 @@ final class ConnectImpl implements Connect {
     @Override
     public String getURI() {
         try {
-            return enter().uri();
+            return enter().connectGetURI();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -273,7 +278,7 @@ final class ConnectImpl implements Connect {
     @Override
     public int getMaxVcpus(String type) {
         try {
-            return enter().maxVcpus(type);
+            return enter().connectGetMaxVcpus(type);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -282,7 +287,7 @@ final class ConnectImpl implements Connect {
     @Override
     public String getCapabilities() {
         try {
-            return enter().capabilities();
+            return enter().connectGetCapabilities();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -291,7 +296,7 @@ final class ConnectImpl implements Connect {
     @Override
     public CapabilitiesDef getCapabilitiesDef() {
         try {
-            return CapabilitiesXml.parse(enter().capabilities());
+            return CapabilitiesXml.parse(enter().connectGetCapabilities());
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -300,7 +305,7 @@ final class ConnectImpl implements Connect {
     @Override
     public NodeInfo nodeInfo() {
         try {
-            return enter().nodeInfo();
+            return enter().nodeGetInfo();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -309,7 +314,7 @@ final class ConnectImpl implements Connect {
     @Override
     public long getFreeMemory() {
         try {
-            return enter().freeMemory();
+            return enter().nodeGetFreeMemory();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -318,7 +323,7 @@ final class ConnectImpl implements Connect {
     @Override
     public CpuMap getCPUMap() {
         try {
-            return enter().cpuMap();
+            return enter().nodeGetCPUMap(0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -327,7 +332,7 @@ final class ConnectImpl implements Connect {
     @Override
     public SecurityModel getSecurityModel() {
         try {
-            return enter().securityModel();
+            return enter().nodeGetSecurityModel();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -335,13 +340,20 @@ final class ConnectImpl implements Connect {
 
     @Override
     public boolean isAlive() {
-        return !closed && !driverGone && conn.isAlive();
+        if (closed || driverGone) {
+            return false;
+        }
+        try {
+            return conn.connectIsAlive();
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
     }
 
     @Override
     public boolean isSecure() {
         try {
-            return enter().isSecure();
+            return enter().connectIsSecure();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -350,7 +362,7 @@ final class ConnectImpl implements Connect {
     @Override
     public boolean isEncrypted() {
         try {
-            return enter().isEncrypted();
+            return enter().connectIsEncrypted();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -380,7 +392,8 @@ final class ConnectImpl implements Connect {
     @Override
     public int[] listDomains() {
         try {
-            return enter().listDomainIds();
+            DriverConnection c = enter();
+            return c.connectListDomains(c.connectNumOfDomains()); // as virsh: count, then list
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -389,7 +402,7 @@ final class ConnectImpl implements Connect {
     @Override
     public int numOfDomains() {
         try {
-            return enter().numOfDomains();
+            return enter().connectNumOfDomains();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -398,7 +411,8 @@ final class ConnectImpl implements Connect {
     @Override
     public List<String> listDefinedDomains() {
         try {
-            return enter().listDefinedDomainNames();
+            DriverConnection c = enter();
+            return c.connectListDefinedDomains(c.connectNumOfDefinedDomains());
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -407,7 +421,7 @@ final class ConnectImpl implements Connect {
     @Override
     public int numOfDefinedDomains() {
         try {
-            return enter().numOfDefinedDomains();
+            return enter().connectNumOfDefinedDomains();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -417,7 +431,7 @@ final class ConnectImpl implements Connect {
     public List<Domain> listAllDomains(Set<ListDomainsFlag> flags) {
         try {
             requireNonNull(flags, "flags", "virConnectListAllDomains");
-            List<DomainRef> refs = enter().listAllDomains(Flag.mask(flags));
+            List<DomainRef> refs = enter().connectListAllDomains(Flag.mask(flags));
             List<Domain> out = new ArrayList<>(refs.size());
             for (DomainRef r : refs) {
                 out.add(new DomainImpl(this, r));
@@ -436,7 +450,7 @@ final class ConnectImpl implements Connect {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.NONE,
                         "id in virDomainLookupByID must be non-negative");
             }
-            return new DomainImpl(this, c.lookupById(id));
+            return new DomainImpl(this, c.domainLookupByID(id));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -447,7 +461,7 @@ final class ConnectImpl implements Connect {
         try {
             DriverConnection c = enter();
             requireNonNull(name, "name", "virDomainLookupByName");
-            return new DomainImpl(this, c.lookupByName(name));
+            return new DomainImpl(this, c.domainLookupByName(name));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -458,7 +472,7 @@ final class ConnectImpl implements Connect {
         try {
             DriverConnection c = enter();
             requireNonNull(uuid, "uuid", "virDomainLookupByUUID");
-            return new DomainImpl(this, c.lookupByUUID(uuid));
+            return new DomainImpl(this, c.domainLookupByUUID(uuid));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -468,7 +482,7 @@ final class ConnectImpl implements Connect {
     public Domain lookupByUUIDString(String uuid) {
         try {
             DriverConnection c = enter();
-            return new DomainImpl(this, c.lookupByUUID(parseUuid(uuid, "virDomainLookupByUUIDString")));
+            return new DomainImpl(this, c.domainLookupByUUID(parseUuid(uuid, "virDomainLookupByUUIDString")));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -476,10 +490,15 @@ final class ConnectImpl implements Connect {
 
     @Override
     public Domain defineXML(String xml) {
+        return defineXML(xml, 0);
+    }
+
+    @Override
+    public Domain defineXML(String xml, int flags) {
         try {
             DriverConnection c = enterMutating("virDomainDefineXML");
             requireNonEmpty(xml, "xml", "virDomainDefineXML");
-            return new DomainImpl(this, c.defineXML(xml));
+            return new DomainImpl(this, c.domainDefineXMLFlags(xml, flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -490,7 +509,7 @@ final class ConnectImpl implements Connect {
         try {
             DriverConnection c = enterMutating("virDomainCreateXML");
             requireNonEmpty(xml, "xmlDesc", "virDomainCreateXML");
-            return new DomainImpl(this, c.createXML(xml));
+            return new DomainImpl(this, c.domainCreateXML(xml, 0));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -502,7 +521,7 @@ final class ConnectImpl implements Connect {
             DriverConnection c = enterMutating("virDomainCreateXML");
             requireNonEmpty(xml, "xmlDesc", "virDomainCreateXML");
             requireNonNull(flags, "flags", "virDomainCreateXML");
-            return new DomainImpl(this, c.createXML(xml, Flag.mask(flags)));
+            return new DomainImpl(this, c.domainCreateXML(xml, Flag.mask(flags)));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -518,7 +537,10 @@ final class ConnectImpl implements Connect {
         try {
             DriverConnection c = enterMutating("virDomainRestore");
             requireNonEmpty(file, "from", "virDomainRestore");
-            c.restore(file, progress == null ? ProgressListener.NONE : progress);
+            c.domainRestoreFlags(file, null, 0);
+            if (progress != null) {
+                progress.progress(1, 1);
+            }
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -530,7 +552,7 @@ final class ConnectImpl implements Connect {
             DriverConnection c = enterMutating("virConnectDomainXMLToNative");
             requireNonEmpty(nativeFormat, "nativeFormat", "virConnectDomainXMLToNative");
             requireNonEmpty(xml, "domainXml", "virConnectDomainXMLToNative");
-            return c.domainXMLToNative(nativeFormat, xml);
+            return c.connectDomainXMLToNative(nativeFormat, xml, 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -542,7 +564,8 @@ final class ConnectImpl implements Connect {
     public List<String> listNetworks() {
         try {
             enter();
-            return networks().listNetworkNames(true);
+            NetworkConnection n = networks();
+            return n.connectListNetworks(n.connectNumOfNetworks());
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -550,14 +573,20 @@ final class ConnectImpl implements Connect {
 
     @Override
     public int numOfNetworks() {
-        return listNetworks().size();
+        try {
+            enter();
+            return networks().connectNumOfNetworks();
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
     }
 
     @Override
     public List<String> listDefinedNetworks() {
         try {
             enter();
-            return networks().listNetworkNames(false);
+            NetworkConnection n = networks();
+            return n.connectListDefinedNetworks(n.connectNumOfDefinedNetworks());
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -565,7 +594,12 @@ final class ConnectImpl implements Connect {
 
     @Override
     public int numOfDefinedNetworks() {
-        return listDefinedNetworks().size();
+        try {
+            enter();
+            return networks().connectNumOfDefinedNetworks();
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
     }
 
     @Override
@@ -573,7 +607,7 @@ final class ConnectImpl implements Connect {
         try {
             enter();
             requireNonNull(flags, "flags", "virConnectListAllNetworks");
-            List<NetworkRef> refs = networks().listAllNetworks(Flag.mask(flags));
+            List<NetworkRef> refs = networks().connectListAllNetworks(Flag.mask(flags));
             List<Network> out = new ArrayList<>(refs.size());
             for (NetworkRef r : refs) {
                 out.add(new NetworkImpl(this, r));
@@ -589,7 +623,7 @@ final class ConnectImpl implements Connect {
         try {
             enter();
             requireNonNull(name, "name", "virNetworkLookupByName");
-            return new NetworkImpl(this, networks().lookupByName(name));
+            return new NetworkImpl(this, networks().networkLookupByName(name));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -600,7 +634,7 @@ final class ConnectImpl implements Connect {
         try {
             enter();
             requireNonNull(uuid, "uuid", "virNetworkLookupByUUID");
-            return new NetworkImpl(this, networks().lookupByUUID(uuid));
+            return new NetworkImpl(this, networks().networkLookupByUUID(uuid));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -610,7 +644,7 @@ final class ConnectImpl implements Connect {
     public Network networkLookupByUUIDString(String uuid) {
         try {
             enter();
-            return new NetworkImpl(this, networks().lookupByUUID(parseUuid(uuid, "virNetworkLookupByUUIDString")));
+            return new NetworkImpl(this, networks().networkLookupByUUID(parseUuid(uuid, "virNetworkLookupByUUIDString")));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -621,7 +655,7 @@ final class ConnectImpl implements Connect {
         try {
             enterMutating("virNetworkDefineXML");
             requireNonEmpty(xml, "xml", "virNetworkDefineXML");
-            return new NetworkImpl(this, networks().defineXML(xml));
+            return new NetworkImpl(this, networks().networkDefineXMLFlags(xml, 0));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -632,7 +666,7 @@ final class ConnectImpl implements Connect {
         try {
             enterMutating("virNetworkCreateXML");
             requireNonEmpty(xml, "xmlDesc", "virNetworkCreateXML");
-            return new NetworkImpl(this, networks().createXML(xml));
+            return new NetworkImpl(this, networks().networkCreateXMLFlags(xml, 0));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -645,7 +679,9 @@ final class ConnectImpl implements Connect {
         try {
             enter();
             requireNonNull(listener, "callback", "virConnectDomainEventRegisterAny");
-            events.add(listener);
+            if (events.add(listener)) {
+                listenForLifecycleEvents();
+            }
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -653,7 +689,28 @@ final class ConnectImpl implements Connect {
 
     @Override
     public void removeDomainEventListener(DomainEventListener listener) {
-        events.remove(listener);
+        if (events.remove(listener) && !events.anyListener()) {
+            stopListening();
+        }
+    }
+
+    /** Registers for lifecycle events with the driver, once, while anyone listens. */
+    synchronized void listenForLifecycleEvents() {
+        if (lifecycleCallback < 0 && !closed && !driverGone) {
+            lifecycleCallback = conn.connectDomainEventCallbackRegisterAny(DomainEventIds.LIFECYCLE, null);
+        }
+    }
+
+    private synchronized void stopListening() {
+        int id = lifecycleCallback;
+        lifecycleCallback = -1;
+        if (id >= 0 && !closed && !driverGone) {
+            try {
+                conn.connectDomainEventCallbackDeregisterAny(id);
+            } catch (RuntimeException ignored) {
+                // the driver forgets its callbacks when the connection closes anyway
+            }
+        }
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.jvirt.api.InterfaceStats;
 import org.jvirt.api.MemoryFlag;
 import org.jvirt.api.MigrateFlag;
 import org.jvirt.api.ModifyFlag;
+import org.jvirt.api.JobInfo;
+import org.jvirt.api.JobStats;
 import org.jvirt.api.ProgressListener;
 import org.jvirt.api.SecurityLabel;
 import org.jvirt.api.TypedParameter;
@@ -54,9 +56,6 @@ final class DomainImpl implements Domain {
         return connect.enterMutating(api);
     }
 
-    private static ProgressListener orNone(ProgressListener p) {
-        return p == null ? ProgressListener.NONE : p;
-    }
 
     @Override
     public Connect getConnect() {
@@ -86,7 +85,7 @@ final class DomainImpl implements Domain {
     @Override
     public String getOSType() {
         try {
-            return enter().osType(ref);
+            return enter().domainGetOSType(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -95,7 +94,7 @@ final class DomainImpl implements Domain {
     @Override
     public DomainInfo getInfo() {
         try {
-            return enter().info(ref);
+            return enter().domainGetInfo(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -104,7 +103,7 @@ final class DomainImpl implements Domain {
     @Override
     public DomainStatus getState() {
         try {
-            return enter().state(ref);
+            return enter().domainGetState(ref, 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -119,7 +118,7 @@ final class DomainImpl implements Domain {
                 throw new VirtException(ErrorCode.OPERATION_DENIED, ErrorDomain.DOM,
                         "virDomainGetXMLDesc with secure flag");
             }
-            return c.xmlDesc(ref, Flag.mask(flags));
+            return c.domainGetXMLDesc(ref, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -128,7 +127,7 @@ final class DomainImpl implements Domain {
     @Override
     public boolean isActive() {
         try {
-            return enter().isActive(ref);
+            return enter().domainIsActive(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -137,7 +136,7 @@ final class DomainImpl implements Domain {
     @Override
     public SecurityLabel getSecurityLabel() {
         try {
-            return enter().securityLabel(ref);
+            return enter().domainGetSecurityLabel(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -146,7 +145,7 @@ final class DomainImpl implements Domain {
     @Override
     public boolean isPersistent() {
         try {
-            return enter().isPersistent(ref);
+            return enter().domainIsPersistent(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -155,7 +154,7 @@ final class DomainImpl implements Domain {
     @Override
     public void create() {
         try {
-            ref = mutating("virDomainCreate").create(ref);
+            ref = mutating("virDomainCreate").domainCreateWithFlags(ref, 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -166,7 +165,7 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = mutating("virDomainCreateWithFlags");
             ConnectImpl.requireNonNull(flags, "flags", "virDomainCreateWithFlags");
-            ref = c.create(ref, Flag.mask(flags));
+            ref = c.domainCreateWithFlags(ref, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -174,8 +173,13 @@ final class DomainImpl implements Domain {
 
     @Override
     public void destroy() {
+        destroy(0);
+    }
+
+    @Override
+    public void destroy(int flags) {
         try {
-            mutating("virDomainDestroy").destroy(ref);
+            mutating("virDomainDestroy").domainDestroyFlags(ref, flags);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -183,8 +187,13 @@ final class DomainImpl implements Domain {
 
     @Override
     public void shutdown() {
+        shutdown(0);
+    }
+
+    @Override
+    public void shutdown(int flags) {
         try {
-            mutating("virDomainShutdown").shutdown(ref);
+            mutating("virDomainShutdown").domainShutdownFlags(ref, flags);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -192,8 +201,13 @@ final class DomainImpl implements Domain {
 
     @Override
     public void reboot() {
+        reboot(0);
+    }
+
+    @Override
+    public void reboot(int flags) {
         try {
-            mutating("virDomainReboot").reboot(ref);
+            mutating("virDomainReboot").domainReboot(ref, flags);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -202,7 +216,7 @@ final class DomainImpl implements Domain {
     @Override
     public void suspend() {
         try {
-            mutating("virDomainSuspend").suspend(ref);
+            mutating("virDomainSuspend").domainSuspend(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -211,7 +225,7 @@ final class DomainImpl implements Domain {
     @Override
     public void resume() {
         try {
-            mutating("virDomainResume").resume(ref);
+            mutating("virDomainResume").domainResume(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -227,7 +241,10 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = mutating("virDomainSave");
             ConnectImpl.requireNonEmpty(file, "to", "virDomainSave");
-            c.save(ref, file, orNone(progress));
+            JobWatcher.run(c, ref, progress, () -> {
+                c.domainSaveFlags(ref, file, null, 0);
+                return null;
+            });
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -243,7 +260,10 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = mutating("virDomainCoreDump");
             ConnectImpl.requireNonEmpty(file, "to", "virDomainCoreDump");
-            c.coreDump(ref, file, orNone(progress));
+            JobWatcher.run(c, ref, progress, () -> {
+                c.domainCoreDump(ref, file, 0);
+                return null;
+            });
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -251,8 +271,40 @@ final class DomainImpl implements Domain {
 
     @Override
     public void undefine() {
+        undefine(0);
+    }
+
+    @Override
+    public void undefine(int flags) {
         try {
-            mutating("virDomainUndefineFlags").undefine(ref);
+            mutating("virDomainUndefineFlags").domainUndefineFlags(ref, flags);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public JobInfo getJobInfo() {
+        try {
+            return enter().domainGetJobInfo(ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public JobStats getJobStats(int flags) {
+        try {
+            return enter().domainGetJobStats(ref, flags);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void abortJob() {
+        try {
+            mutating("virDomainAbortJob").domainAbortJob(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -261,7 +313,7 @@ final class DomainImpl implements Domain {
     @Override
     public boolean getAutostart() {
         try {
-            return enter().getAutostart(ref);
+            return enter().domainGetAutostart(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -270,7 +322,7 @@ final class DomainImpl implements Domain {
     @Override
     public void setAutostart(boolean autostart) {
         try {
-            mutating("virDomainSetAutostart").setAutostart(ref, autostart);
+            mutating("virDomainSetAutostart").domainSetAutostart(ref, autostart);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -279,7 +331,7 @@ final class DomainImpl implements Domain {
     @Override
     public long getMaxMemory() {
         try {
-            return enter().maxMemory(ref);
+            return enter().domainGetMaxMemory(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -290,7 +342,7 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = mutating("virDomainSetMaxMemory");
             requirePositive(kib, "memory", "virDomainSetMaxMemory");
-            c.setMaxMemory(ref, kib);
+            c.domainSetMaxMemory(ref, kib);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -307,7 +359,7 @@ final class DomainImpl implements Domain {
             DriverConnection c = mutating("virDomainSetMemoryFlags");
             requirePositive(kib, "memory", "virDomainSetMemory");
             ConnectImpl.requireNonNull(flags, "flags", "virDomainSetMemoryFlags");
-            c.setMemory(ref, kib, Flag.mask(flags));
+            c.domainSetMemoryFlags(ref, kib, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -324,7 +376,7 @@ final class DomainImpl implements Domain {
             DriverConnection c = mutating("virDomainSetVcpus");
             requirePositive(count, "nvcpus", "virDomainSetVcpus");
             ConnectImpl.requireNonNull(flags, "flags", "virDomainSetVcpusFlags");
-            c.setVcpus(ref, count, Flag.mask(flags));
+            c.domainSetVcpusFlags(ref, count, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -333,7 +385,7 @@ final class DomainImpl implements Domain {
     @Override
     public int getMaxVcpus() {
         try {
-            return enter().maxVcpus(ref);
+            return enter().domainGetMaxVcpus(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -342,7 +394,11 @@ final class DomainImpl implements Domain {
     @Override
     public List<VcpuInfo> getVcpus() {
         try {
-            return enter().vcpus(ref);
+            DriverConnection c = enter();
+            // as virsh: room for every vCPU the domain has, with a map as wide as the host's CPUs
+            int maxinfo = c.domainGetInfo(ref).vcpus();
+            int maplen = (c.nodeGetInfo().maxCpus() + 7) / 8;
+            return c.domainGetVcpus(ref, maxinfo, maplen);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -357,7 +413,7 @@ final class DomainImpl implements Domain {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.NONE,
                         vcpu < 0 ? "vcpu in virDomainPinVcpu must be non-negative" : "cpumap in virDomainPinVcpu must not be empty");
             }
-            c.pinVcpu(ref, vcpu, (BitSet) cpus.clone());
+            c.domainPinVcpuFlags(ref, vcpu, (BitSet) cpus.clone(), 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -366,7 +422,7 @@ final class DomainImpl implements Domain {
     @Override
     public String getSchedulerType() {
         try {
-            return enter().schedulerType(ref);
+            return enter().domainGetSchedulerType(ref).type();
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -375,7 +431,8 @@ final class DomainImpl implements Domain {
     @Override
     public List<TypedParameter> getSchedulerParameters() {
         try {
-            return enter().schedulerParameters(ref);
+            DriverConnection c = enter();
+            return c.domainGetSchedulerParametersFlags(ref, c.domainGetSchedulerType(ref).nparams(), 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -386,7 +443,7 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = mutating("virDomainSetSchedulerParameters");
             ConnectImpl.requireNonNull(params, "params", "virDomainSetSchedulerParameters");
-            c.setSchedulerParameters(ref, List.copyOf(params));
+            c.domainSetSchedulerParametersFlags(ref, List.copyOf(params), 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -403,7 +460,7 @@ final class DomainImpl implements Domain {
             DriverConnection c = mutating("virDomainAttachDevice");
             ConnectImpl.requireNonEmpty(xml, "xml", "virDomainAttachDevice");
             ConnectImpl.requireNonNull(flags, "flags", "virDomainAttachDeviceFlags");
-            c.attachDevice(ref, xml, Flag.mask(flags));
+            c.domainAttachDeviceFlags(ref, xml, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -420,7 +477,7 @@ final class DomainImpl implements Domain {
             DriverConnection c = mutating("virDomainDetachDevice");
             ConnectImpl.requireNonEmpty(xml, "xml", "virDomainDetachDevice");
             ConnectImpl.requireNonNull(flags, "flags", "virDomainDetachDeviceFlags");
-            c.detachDevice(ref, xml, Flag.mask(flags));
+            c.domainDetachDeviceFlags(ref, xml, Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -431,7 +488,7 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = enter();
             ConnectImpl.requireNonEmpty(device, "disk", "virDomainBlockStats");
-            return c.blockStats(ref, device);
+            return c.domainBlockStats(ref, device);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -442,7 +499,7 @@ final class DomainImpl implements Domain {
         try {
             DriverConnection c = enter();
             ConnectImpl.requireNonEmpty(device, "device", "virDomainInterfaceStats");
-            return c.interfaceStats(ref, device);
+            return c.domainInterfaceStats(ref, device);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -460,7 +517,7 @@ final class DomainImpl implements Domain {
                         "dconn in virDomainMigrate must be a jvirt connection");
             }
             DriverConnection d = dest.enterMutating("virDomainMigrate");
-            DomainRef moved = Migration.run(c, ref, d, Flag.mask(flags), newName, uri, bandwidthMiBs, orNone(progress));
+            DomainRef moved = Migration.run(c, ref, d, Flag.mask(flags), newName, uri, bandwidthMiBs, progress);
             return new DomainImpl(dest, moved);
         } catch (RuntimeException e) {
             throw fail(e);

@@ -16,10 +16,10 @@ import org.jvirt.spi.Driver;
 import org.jvirt.spi.NetworkDriver;
 
 /**
- * The drivers this process knows, by scheme and ranking. In OSGi the {@link DriverTracker} feeds it from
+ * The drivers a front end knows, by scheme and ranking. In OSGi the {@link DriverTracker} feeds it from
  * the service registry; otherwise it loads drivers once through {@link ServiceLoader}.
  */
-public final class DriverRegistry {
+final class DriverRegistry {
 
     /** A usable driver: a {@link Driver} or a {@link NetworkDriver}. */
     public record Entry(Object service, String name, List<String> schemes, int ranking, long order, String origin) {
@@ -29,7 +29,6 @@ public final class DriverRegistry {
     public record Rejected(String name, String reason, String origin) {
     }
 
-    private static final DriverRegistry INSTANCE = new DriverRegistry();
     /** Highest ranking first, then first registered; a plain class so that startup links no lambda. */
     private static final Comparator<Entry> BY_RANKING = new Comparator<>() {
         @Override
@@ -44,13 +43,11 @@ public final class DriverRegistry {
     private volatile List<Rejected> rejected = List.of();
     private volatile boolean driversLoaded;
     private volatile boolean networkDriversLoaded;
-    private volatile boolean osgi;
+    private final boolean osgi;
 
-    private DriverRegistry() {
-    }
-
-    public static DriverRegistry get() {
-        return INSTANCE;
+    /** @param fromClassPath whether drivers come from ServiceLoader (outside OSGi) or are added (OSGi) */
+    DriverRegistry(boolean fromClassPath) {
+        this.osgi = !fromClassPath;
     }
 
     /** Drivers of the given kind serving a scheme, best first. */
@@ -155,15 +152,6 @@ public final class DriverRegistry {
         List<Rejected> next = new ArrayList<>(rejected);
         next.removeIf(r -> r.name().equals(name));
         rejected = List.copyOf(next);
-    }
-
-    /** Switches to the OSGi service registry as the only source of drivers. */
-    synchronized void enterOsgi() {
-        if (!osgi) {
-            osgi = true;
-            entries = List.copyOf(entries.stream().filter(e -> !"classpath".equals(e.origin())).toList());
-            rejected = List.copyOf(rejected.stream().filter(r -> !"classpath".equals(r.origin())).toList());
-        }
     }
 
     private static Set<String> schemesOf(Object service) {

@@ -5,47 +5,55 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jvirt.api.DomainEvent;
 import org.jvirt.api.DomainEventListener;
-import org.jvirt.api.DomainEventType;
+import org.jvirt.spi.DomainEventIds;
 import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.EventPayload;
 import org.jvirt.spi.EventSink;
 
-/** Takes a driver connection's events and hands them to the connection's listeners and global observers. */
+/** Takes a driver connection's events and hands them to the connection's listeners and the global observers. */
 final class EventFanout implements EventSink {
-    private static final List<DomainEventListener> GLOBAL = new CopyOnWriteArrayList<>();
-
+    private final List<DomainEventListener> global;
     private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ConnectImpl owner;
+
+    /** @param global the front end's observers of every connection */
+    EventFanout(List<DomainEventListener> global) {
+        this.global = global;
+    }
 
     void attach(ConnectImpl owner) {
         this.owner = owner;
     }
 
-    void add(DomainEventListener l) {
-        listeners.add(l);
+    /** Adds a listener; returns whether it is the connection's first. */
+    boolean add(DomainEventListener l) {
+        synchronized (listeners) {
+            listeners.add(l);
+            return listeners.size() == 1;
+        }
     }
 
-    void remove(DomainEventListener l) {
-        listeners.remove(l);
+    /** Removes a listener; returns whether none is left. */
+    boolean remove(DomainEventListener l) {
+        synchronized (listeners) {
+            return listeners.remove(l) && listeners.isEmpty();
+        }
     }
 
-    /** Observers of every connection's events (e.g. the EventAdmin bridge). */
-    static void addGlobal(DomainEventListener l) {
-        GLOBAL.add(l);
-    }
-
-    static void removeGlobal(DomainEventListener l) {
-        GLOBAL.remove(l);
+    boolean anyListener() {
+        return !listeners.isEmpty() || !global.isEmpty();
     }
 
     @Override
-    public void domainEvent(DomainRef domain, DomainEventType type, int detail) {
+    public void domainEvent(int eventId, DomainRef domain, EventPayload payload) {
         ConnectImpl c = owner;
-        if (c == null || (listeners.isEmpty() && GLOBAL.isEmpty())) {
-            return;
+        if (c == null || eventId != DomainEventIds.LIFECYCLE || !(payload instanceof EventPayload.Lifecycle l)
+                || !anyListener()) {
+            return; // only lifecycle events have API listeners so far
         }
-        DomainEvent event = new DomainEvent(new DomainImpl(c, domain), type, detail);
+        DomainEvent event = new DomainEvent(new DomainImpl(c, domain), l.type(), l.detail());
         deliver(listeners, event);
-        deliver(GLOBAL, event);
+        deliver(global, event);
     }
 
     private static void deliver(List<DomainEventListener> to, DomainEvent event) {

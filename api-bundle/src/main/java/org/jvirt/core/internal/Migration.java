@@ -3,6 +3,7 @@ package org.jvirt.core.internal;
 import org.jvirt.api.ProgressListener;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.MigrationFinish;
 import org.jvirt.spi.MigrationStep;
 
 /** Drives libvirt's v3 migration phases between a source and a destination driver connection. */
@@ -10,34 +11,36 @@ final class Migration {
     private Migration() {
     }
 
-    static DomainRef run(DriverConnection src, DomainRef dom, DriverConnection dst, int flags, String newName,
+    static DomainRef run(DriverConnection src, DomainRef dom, DriverConnection dst, int flags, String dname,
             String uri, long bandwidth, ProgressListener progress) {
-        MigrationStep begun = src.migrateBegin(dom, flags);
-        String name = newName != null ? newName : dom.name();
-        MigrationStep prepared = dst.migratePrepare(begun.text(), begun.cookie(), uri, flags, newName);
+        MigrationStep begun = src.domainMigrateBegin3(dom, null, flags, dname, bandwidth);
+        String name = dname != null ? dname : dom.name();
+        MigrationStep prepared = dst.domainMigratePrepare3(begun.cookie(), uri, flags, dname, bandwidth, begun.text());
+        String sendTo = prepared.text() != null ? prepared.text() : uri;
         byte[] performed;
         try {
-            performed = src.migratePerform(dom, prepared.text(), prepared.cookie(), flags, bandwidth, progress);
+            performed = JobWatcher.run(src, dom, progress,
+                    () -> src.domainMigratePerform3(dom, null, prepared.cookie(), null, sendTo, flags, dname, bandwidth));
         } catch (RuntimeException e) {
             try {
-                dst.migrateFinish(name, null, flags, true);
+                dst.domainMigrateFinish3(name, null, null, sendTo, flags, true);
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
-        DomainRef moved;
+        MigrationFinish finished;
         try {
-            moved = dst.migrateFinish(name, performed, flags, false);
+            finished = dst.domainMigrateFinish3(name, performed, null, sendTo, flags, false);
         } catch (RuntimeException e) {
             try {
-                src.migrateConfirm(dom, performed, flags, true);
+                src.domainMigrateConfirm3(dom, performed, flags, true);
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
-        src.migrateConfirm(dom, performed, flags, false);
-        return moved;
+        src.domainMigrateConfirm3(dom, finished.cookie(), flags, false);
+        return finished.domain();
     }
 }

@@ -54,7 +54,7 @@ final class NetworkImpl implements Network {
     @Override
     public String getXMLDesc() {
         try {
-            return enter().xmlDesc(ref);
+            return enter().networkGetXMLDesc(ref, 0);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -65,7 +65,7 @@ final class NetworkImpl implements Network {
         try {
             NetworkConnection c = enter();
             ConnectImpl.requireNonNull(flags, "flags", "virNetworkGetXMLDesc");
-            return c.xmlDesc(ref, org.jvirt.api.Flag.mask(flags));
+            return c.networkGetXMLDesc(ref, org.jvirt.api.Flag.mask(flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -74,7 +74,7 @@ final class NetworkImpl implements Network {
     @Override
     public String getBridgeName() {
         try {
-            return enter().bridgeName(ref);
+            return enter().networkGetBridgeName(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -83,7 +83,7 @@ final class NetworkImpl implements Network {
     @Override
     public boolean isActive() {
         try {
-            return enter().isActive(ref);
+            return enter().networkIsActive(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -92,7 +92,7 @@ final class NetworkImpl implements Network {
     @Override
     public boolean isPersistent() {
         try {
-            return enter().isPersistent(ref);
+            return enter().networkIsPersistent(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -101,7 +101,7 @@ final class NetworkImpl implements Network {
     @Override
     public void create() {
         try {
-            mutating("virNetworkCreate").create(ref);
+            mutating("virNetworkCreate").networkCreate(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -110,7 +110,7 @@ final class NetworkImpl implements Network {
     @Override
     public void destroy() {
         try {
-            mutating("virNetworkDestroy").destroy(ref);
+            mutating("virNetworkDestroy").networkDestroy(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -119,7 +119,7 @@ final class NetworkImpl implements Network {
     @Override
     public void undefine() {
         try {
-            mutating("virNetworkUndefine").undefine(ref);
+            mutating("virNetworkUndefine").networkUndefine(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -128,7 +128,7 @@ final class NetworkImpl implements Network {
     @Override
     public boolean getAutostart() {
         try {
-            return enter().getAutostart(ref);
+            return enter().networkGetAutostart(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -137,7 +137,7 @@ final class NetworkImpl implements Network {
     @Override
     public void setAutostart(boolean autostart) {
         try {
-            mutating("virNetworkSetAutostart").setAutostart(ref, autostart);
+            mutating("virNetworkSetAutostart").networkSetAutostart(ref, autostart);
         } catch (RuntimeException e) {
             throw fail(e);
         }

@@ -39,28 +39,29 @@ class DriverRemovalTest {
             public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
                 return Optional.of(new DriverConnection() {
                     @Override
-                    public String type() {
+                    public String connectGetType() {
                         return "GONE";
                     }
 
                     @Override
-                    public String uri() {
+                    public String connectGetURI() {
                         return uri.toString();
                     }
 
                     @Override
-                    public void close() {
+                    public void connectClose() {
                         closes.incrementAndGet();
                     }
                 });
             }
         };
-        DriverRegistry.get().add(driver, Map.of(Driver.SCHEME_PROPERTY, "gone"), "test");
-        Connect c = Connect.open("gone:///");
+        FrontEndImpl frontEnd = new FrontEndImpl();
+        frontEnd.registry().add(driver, Map.of(Driver.SCHEME_PROPERTY, "gone"), "test");
+        Connect c = frontEnd.open("gone:///", null, Set.of());
         assertEquals("GONE", c.getType());
 
-        DriverRegistry.get().remove(driver);
-        Connections.driverGone(driver);
+        frontEnd.registry().remove(driver);
+        frontEnd.driverGone(driver);
 
         assertEquals(1, closes.get(), "the driver's connection is released at once");
         VirtException e = assertThrows(VirtException.class, c::getType);
@@ -70,7 +71,7 @@ class DriverRemovalTest {
         assertFalse(c.isAlive());
         c.close();
         assertEquals(1, closes.get(), "closing later does not close twice");
-        VirtException reopen = assertThrows(VirtException.class, () -> Connect.open("gone:///"));
+        VirtException reopen = assertThrows(VirtException.class, () -> frontEnd.open("gone:///", null, Set.of()));
         assertEquals(ErrorCode.NO_CONNECT, reopen.code());
     }
 }

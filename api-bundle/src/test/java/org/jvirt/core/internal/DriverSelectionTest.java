@@ -53,11 +53,11 @@ class DriverSelectionTest {
 
     @Test
     void brokenAndSchemelessDriversAreListedAsRejected() {
-        var rejected = DriverRegistry.get().rejected();
+        var rejected = new FrontEndImpl().registry().rejected();
         assertTrue(rejected.stream().anyMatch(r -> r.name().equals("noscheme") && r.reason().contains("scheme")),
                 rejected::toString);
         assertTrue(rejected.stream().anyMatch(r -> r.reason().contains("Missing")), rejected::toString);
-        assertTrue(DriverRegistry.get().active().stream().anyMatch(e -> e.name().equals("high")
+        assertTrue(new FrontEndImpl().registry().active().stream().anyMatch(e -> e.name().equals("high")
                 && e.schemes().contains("fake") && e.ranking() == 5));
         var listed = Connect.listDrivers();
         assertEquals("high", listed.get(0).name(), "best ranking first");

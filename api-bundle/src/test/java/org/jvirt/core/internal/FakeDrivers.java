@@ -19,7 +19,17 @@ public final class FakeDrivers {
     /** A connection that only knows who made it. */
     record Conn(String type, String uri) implements DriverConnection {
         @Override
-        public void close() {
+        public String connectGetType() {
+            return type;
+        }
+
+        @Override
+        public String connectGetURI() {
+            return uri;
+        }
+
+        @Override
+        public void connectClose() {
         }
     }
 
@@ -101,8 +111,23 @@ public final class FakeDrivers {
         public Optional<NetworkConnection> open(VirtUri uri, OpenContext context) {
             return Optional.of(new NetworkConnection() {
                 @Override
-                public List<String> listNetworkNames(boolean active) {
-                    return active ? List.of("from-" + uri.path().substring(1)) : List.of();
+                public int connectNumOfNetworks() {
+                    return 1;
+                }
+
+                @Override
+                public int connectNumOfDefinedNetworks() {
+                    return 0;
+                }
+
+                @Override
+                public List<String> connectListNetworks(int maxnames) {
+                    return List.of("from-" + uri.path().substring(1));
+                }
+
+                @Override
+                public List<String> connectListDefinedNetworks(int maxnames) {
+                    return List.of();
                 }
             });
         }

@@ -2,7 +2,6 @@ package org.example.driver.exe;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,30 +10,38 @@ import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.SecurityModel;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
-import org.jvirt.spi.DomainFilter;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainList;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 
+import static org.jvirt.spi.Procedure.checkFlags;
+
 /**
  * A connection to the exe driver. Only what the driver can do is implemented; everything else keeps
- * the SPI's default, which reports "not supported".
+ * the SPI's default, which reports "not supported". Flags arrive as they were given, unknown bits
+ * included: each entry refuses the bits it does not know, naming itself as libvirt names a driver's
+ * function (driver + entry, e.g. {@code exeDomainDestroyFlags}).
  */
 final class ExeConnection implements DriverConnection {
 
+    private static final int XML_FLAGS = XmlFlag.SECURE.bit() | XmlFlag.INACTIVE.bit();
+
     private final ExeHost host;
     private final String uri;
-    private final EventSink events;
+    private final DomainEvents events;
 
-    ExeConnection(ExeHost host, String uri, EventSink events) {
+    ExeConnection(ExeHost host, String uri, EventSink sink) {
         this.host = host;
         this.uri = uri;
-        this.events = events;
-        host.addSink(events);
+        this.events = new DomainEvents(sink, ErrorDomain.DOMAIN);
+        host.events.add(events);
     }
 
     private ExeHost host() {
@@ -45,23 +52,29 @@ final class ExeConnection implements DriverConnection {
         return host;
     }
 
+    private DomainList<ExeDomain> domains() {
+        return host().domains();
+    }
+
+    // ---- the connection -----------------------------------------------------------------------------
+
     @Override
-    public String type() {
+    public String connectGetType() {
         return "EXE";
     }
 
     @Override
-    public String uri() {
+    public String connectGetURI() {
         return uri;
     }
 
     @Override
-    public long version() {
+    public long connectGetVersion() {
         return 1_000_000L;
     }
 
     @Override
-    public String hostname() {
+    public String connectGetHostname() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
@@ -70,7 +83,7 @@ final class ExeConnection implements DriverConnection {
     }
 
     @Override
-    public String capabilities() {
+    public String connectGetCapabilities() {
         String arch = System.getProperty("os.arch").replace("amd64", "x86_64");
         return "<capabilities>\n  <host>\n    <cpu>\n      <arch>" + arch + "</arch>\n    </cpu>\n  </host>\n"
                 + "  <guest>\n    <os_type>exe</os_type>\n    <arch name='" + arch + "'>\n"
@@ -78,77 +91,117 @@ final class ExeConnection implements DriverConnection {
                 + "</capabilities>\n";
     }
 
+    /** No security driver: libvirt's "none" model, printed as empty strings. */
     @Override
-    public void close() {
-        host.removeSink(events);
+    public SecurityModel nodeGetSecurityModel() {
+        return new SecurityModel("", "");
+    }
+
+    /** In-process: nothing crosses a network. */
+    @Override
+    public boolean connectIsSecure() {
+        return true;
+    }
+
+    @Override
+    public boolean connectIsEncrypted() {
+        return false;
+    }
+
+    @Override
+    public boolean connectIsAlive() {
+        return true;
+    }
+
+    @Override
+    public void connectClose() {
+        host.events.remove(events);
+        events.close();
+    }
+
+    // ---- events -------------------------------------------------------------------------------------
+
+    @Override
+    public int connectDomainEventCallbackRegisterAny(int eventId, DomainRef dom) {
+        return events.register(eventId, dom);
+    }
+
+    @Override
+    public void connectDomainEventCallbackDeregisterAny(int callbackId) {
+        events.deregister(callbackId);
     }
 
     // ---- listing and lookup -------------------------------------------------------------------------
 
     @Override
-    public int[] listDomainIds() {
-        return host().all().stream().filter(ExeDomain::running).mapToInt(d -> d.id).sorted().toArray();
+    public int[] connectListDomains(int maxids) {
+        return domains().activeIds(maxids);
     }
 
     @Override
-    public List<String> listDefinedDomainNames() {
-        return host().all().stream().filter(d -> !d.running() && d.persistent != null).map(d -> d.name).toList();
+    public int connectNumOfDomains() {
+        return domains().numActive();
     }
 
     @Override
-    public List<DomainRef> listAllDomains(int flags) {
-        List<DomainRef> out = new ArrayList<>();
-        ExeHost h = host();
-        synchronized (h) {
-            for (ExeDomain d : h.all()) {
-                if (DomainFilter.matches(flags, d.status().state(), d.persistent != null, d.autostart, false,
-                        false, false)) {
-                    out.add(d.ref());
-                }
-            }
-        }
-        return out;
+    public List<String> connectListDefinedDomains(int maxnames) {
+        return domains().inactiveNames(maxnames);
     }
 
     @Override
-    public DomainRef lookupById(int id) {
-        return host().byId(id).ref();
+    public int connectNumOfDefinedDomains() {
+        return domains().numInactive();
     }
 
     @Override
-    public DomainRef lookupByName(String name) {
-        return host().byName(name).ref();
+    public List<DomainRef> connectListAllDomains(int flags) {
+        checkFlags(flags, DomainList.LIST_FILTERS_ALL, "exeConnectListAllDomains");
+        return domains().listAll(flags);
     }
 
     @Override
-    public DomainRef lookupByUUID(UUID uuid) {
-        return host().byUuid(uuid).ref();
+    public DomainRef domainLookupByID(int id) {
+        return domains().lookupByID(id).ref();
     }
 
     @Override
-    public DomainRef defineXML(String xml) {
+    public DomainRef domainLookupByName(String name) {
+        return domains().lookupByName(name).ref();
+    }
+
+    @Override
+    public DomainRef domainLookupByUUID(UUID uuid) {
+        return domains().lookupByUUID(uuid).ref();
+    }
+
+    @Override
+    public DomainRef domainDefineXMLFlags(String xml, int flags) {
+        checkFlags(flags, 0, "exeDomainDefineXMLFlags");
         return host().define(xml);
     }
 
     @Override
-    public DomainRef createXML(String xml) {
+    public DomainRef domainCreateXML(String xml, int flags) {
+        checkFlags(flags, 0, "exeDomainCreateXML");
         return host().createTransient(xml);
     }
 
     @Override
-    public void undefine(DomainRef dom) {
+    public void domainUndefineFlags(DomainRef dom, int flags) {
+        checkFlags(flags, 0, "exeDomainUndefineFlags");
         host().undefine(dom);
     }
 
     // ---- one domain ---------------------------------------------------------------------------------
 
     @Override
-    public String osType(DomainRef dom) {
+    public String domainGetOSType(DomainRef dom) {
+        host().find(dom);
         return "exe";
     }
 
     @Override
-    public DomainInfo info(DomainRef dom) {
+    public DomainInfo domainGetInfo(DomainRef dom) {
         ExeHost h = host();
         synchronized (h) {
             ExeDomain d = h.find(dom);
@@ -168,7 +221,8 @@ final class ExeConnection implements DriverConnection {
     }
 
     @Override
-    public DomainStatus state(DomainRef dom) {
+    public DomainStatus domainGetState(DomainRef dom, int flags) {
+        checkFlags(flags, 0, "exeDomainGetState");
         ExeHost h = host();
         synchronized (h) {
             return h.find(dom).status();
@@ -176,7 +230,8 @@ final class ExeConnection implements DriverConnection {
     }
 
     @Override
-    public String xmlDesc(DomainRef dom, int flags) {
+    public String domainGetXMLDesc(DomainRef dom, int flags) {
+        checkFlags(flags, XML_FLAGS, "exeDomainGetXMLDesc");
         ExeHost h = host();
         synchronized (h) {
             ExeDomain d = h.find(dom);
@@ -188,7 +243,15 @@ final class ExeConnection implements DriverConnection {
     }
 
     @Override
-    public boolean isPersistent(DomainRef dom) {
+    public boolean domainIsActive(DomainRef dom) {
+        ExeHost h = host();
+        synchronized (h) {
+            return h.find(dom).running();
+        }
+    }
+
+    @Override
+    public boolean domainIsPersistent(DomainRef dom) {
         ExeHost h = host();
         synchronized (h) {
             return h.find(dom).persistent != null;
@@ -196,32 +259,35 @@ final class ExeConnection implements DriverConnection {
     }
 
     @Override
-    public DomainRef create(DomainRef dom) {
+    public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
+        checkFlags(flags, 0, "exeDomainCreateWithFlags");
         return host().create(dom);
     }
 
     @Override
-    public void destroy(DomainRef dom) {
+    public void domainDestroyFlags(DomainRef dom, int flags) {
+        checkFlags(flags, 0, "exeDomainDestroyFlags");
         host().destroy(dom);
     }
 
     @Override
-    public void shutdown(DomainRef dom) {
+    public void domainShutdownFlags(DomainRef dom, int flags) {
+        checkFlags(flags, 0, "exeDomainShutdownFlags");
         host().shutdown(dom);
     }
 
     @Override
-    public void suspend(DomainRef dom) {
+    public void domainSuspend(DomainRef dom) {
         host().suspend(dom);
     }
 
     @Override
-    public void resume(DomainRef dom) {
+    public void domainResume(DomainRef dom) {
         host().resume(dom);
     }
 
     @Override
-    public boolean getAutostart(DomainRef dom) {
+    public boolean domainGetAutostart(DomainRef dom) {
         ExeHost h = host();
         synchronized (h) {
             return h.find(dom).autostart;
@@ -229,12 +295,20 @@ final class ExeConnection implements DriverConnection {
     }
 
     @Override
-    public void setAutostart(DomainRef dom, boolean autostart) {
+    public void domainSetAutostart(DomainRef dom, boolean autostart) {
         host().setAutostart(dom, autostart);
     }
 
     @Override
-    public int maxVcpus(DomainRef dom) {
+    public long domainGetMaxMemory(DomainRef dom) {
+        ExeHost h = host();
+        synchronized (h) {
+            return h.find(dom).current().getMemoryKiB();
+        }
+    }
+
+    @Override
+    public int domainGetMaxVcpus(DomainRef dom) {
         ExeHost h = host();
         synchronized (h) {
             return h.find(dom).current().getVcpus();

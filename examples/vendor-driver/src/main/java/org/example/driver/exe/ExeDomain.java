@@ -5,10 +5,11 @@ import java.util.UUID;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.support.DomainObject;
 import org.jvirt.xml.DomainDef;
 
 /** One domain of the exe driver. Guarded by its {@link ExeHost}'s lock. */
-final class ExeDomain {
+final class ExeDomain implements DomainObject {
     final String name;
     final UUID uuid;
     /** The persistent definition, or null for a transient domain. */
@@ -51,7 +52,43 @@ final class ExeDomain {
                 : new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_BOOTED);
     }
 
-    DomainRef ref() {
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public UUID uuid() {
+        return uuid;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public DomainState state() {
+        return status().state();
+    }
+
+    @Override
+    public boolean isActive() {
+        return running();
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return persistent != null;
+    }
+
+    @Override
+    public boolean isAutostart() {
+        return autostart;
+    }
+
+    @Override
+    public DomainRef ref() {
         return new DomainRef(name, uuid, id);
     }
 }

@@ -9,13 +9,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,11 +18,11 @@ import java.util.concurrent.TimeoutException;
 import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
-import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.spi.DomainRef;
-import org.jvirt.spi.EventSink;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainList;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 import org.jvirt.xml.DomainXmlHooks;
@@ -71,9 +66,10 @@ final class ExeHost {
     private final Path runDir;
     private final Path autostartDir;
     private final Path logDir;
-    private final Map<String, ExeDomain> domains = new LinkedHashMap<>();
-    private final Set<EventSink> sinks = new CopyOnWriteArraySet<>();
-    private int nextId = 1;
+    /** The domains, with libvirt's lookups and uniqueness rules (jvirt's org.jvirt.spi.support). */
+    private final DomainList<ExeDomain> domains = new DomainList<>(ErrorDomain.DOMAIN);
+    /** The open connections' event callbacks. */
+    final DomainEvents.Hub events = new DomainEvents.Hub();
     private volatile boolean closed;
 
     private ExeHost(Path dir) {
@@ -111,19 +107,11 @@ final class ExeHost {
     /** Stops tracking processes and events; the processes themselves keep running. */
     void close() {
         closed = true;
-        sinks.clear();
+        events.close();
     }
 
     boolean isClosed() {
         return closed;
-    }
-
-    void addSink(EventSink sink) {
-        sinks.add(sink);
-    }
-
-    void removeSink(EventSink sink) {
-        sinks.remove(sink);
     }
 
     // ---- loading -----------------------------------------------------------------------------------
@@ -136,7 +124,7 @@ final class ExeHost {
                     ExeDomain d = new ExeDomain(def.getName(), def.getUuid());
                     d.persistent = def;
                     d.autostart = Files.exists(autostartDir.resolve(def.getName()));
-                    domains.put(d.name, d);
+                    domains.add(d);
                 } catch (IOException | RuntimeException e) {
                     System.err.println("exe driver: ignoring " + f + ": " + e.getMessage());
                 }
@@ -165,10 +153,10 @@ final class ExeHost {
             return;
         }
         DomainDef live = DomainXml.parse(p.getProperty("xml"), HOOKS);
-        ExeDomain d = domains.get(live.getName());
+        ExeDomain d = domains.findByName(live.getName());
         if (d == null) {
             d = new ExeDomain(live.getName(), live.getUuid());
-            domains.put(d.name, d);
+            domains.add(d);
         }
         d.live = live;
         d.pid = pid;
@@ -176,14 +164,14 @@ final class ExeHost {
         d.handle = handle;
         d.id = Integer.parseInt(p.getProperty("id"));
         d.paused = st.stopped();
-        nextId = Math.max(nextId, d.id + 1);
+        domains.reserveId(d.id);
         watch(d, handle.onExit().thenApply(h -> (Integer) null));
     }
 
     private void autostartAll() {
         List<ExeDomain> todo;
         synchronized (this) {
-            todo = domains.values().stream().filter(d -> d.autostart && !d.running() && d.persistent != null)
+            todo = domains.all().stream().filter(d -> d.autostart && !d.running() && d.persistent != null)
                     .toList();
         }
         for (ExeDomain d : todo) {
@@ -197,47 +185,16 @@ final class ExeHost {
 
     // ---- lookups -----------------------------------------------------------------------------------
 
-    synchronized ExeDomain find(DomainRef ref) {
-        ExeDomain d = domains.get(ref.name());
-        if (d == null || (ref.uuid() != null && !d.uuid.equals(ref.uuid()))) {
-            for (ExeDomain x : domains.values()) {
-                if (x.uuid.equals(ref.uuid())) {
-                    return x;
-                }
-            }
-            throw ExeErrors.noDomain("no domain with matching name '" + ref.name() + "'");
-        }
-        return d;
+    ExeDomain find(DomainRef ref) {
+        return domains.get(ref);
     }
 
-    synchronized List<ExeDomain> all() {
-        return new ArrayList<>(domains.values());
+    List<ExeDomain> all() {
+        return domains.all();
     }
 
-    synchronized ExeDomain byId(int id) {
-        for (ExeDomain d : domains.values()) {
-            if (d.running() && d.id == id) {
-                return d;
-            }
-        }
-        throw ExeErrors.noDomain("no domain with matching id " + id);
-    }
-
-    synchronized ExeDomain byName(String name) {
-        ExeDomain d = domains.get(name);
-        if (d == null) {
-            throw ExeErrors.noDomain("no domain with matching name '" + name + "'");
-        }
-        return d;
-    }
-
-    synchronized ExeDomain byUuid(UUID uuid) {
-        for (ExeDomain d : domains.values()) {
-            if (d.uuid.equals(uuid)) {
-                return d;
-            }
-        }
-        throw ExeErrors.noDomain("no domain with matching uuid '" + uuid + "'");
+    DomainList<ExeDomain> domains() {
+        return domains;
     }
 
     // ---- definitions -------------------------------------------------------------------------------
@@ -247,34 +204,18 @@ final class ExeHost {
         boolean updated;
         DomainRef ref;
         synchronized (this) {
-            ExeDomain d = checkUnique(def);
+            ExeDomain d = domains.checkUnique(def, false);
             updated = d != null && d.persistent != null;
             if (d == null) {
                 d = new ExeDomain(def.getName(), def.getUuid());
             }
             writeDefinition(def);
             d.persistent = def;
-            domains.put(d.name, d);
+            domains.add(d);
             ref = d.ref();
         }
         emit(ref, DomainEventType.DEFINED, updated ? DomainEventType.DEFINED_UPDATED : DomainEventType.DEFINED_ADDED);
         return ref;
-    }
-
-    /** The existing domain with the definition's name and uuid, null if none; fails on a clash. */
-    private ExeDomain checkUnique(DomainDef def) {
-        ExeDomain byName = domains.get(def.getName());
-        if (byName != null && !byName.uuid.equals(def.getUuid())) {
-            throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.DOMAIN, "domain '" + def.getName()
-                    + "' is already defined with uuid " + byName.uuid);
-        }
-        for (ExeDomain d : domains.values()) {
-            if (d.uuid.equals(def.getUuid()) && !d.name.equals(def.getName())) {
-                throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.DOMAIN, "domain '" + d.name
-                        + "' already exists with uuid " + d.uuid);
-            }
-        }
-        return byName;
     }
 
     void undefine(DomainRef ref) {
@@ -293,7 +234,7 @@ final class ExeHost {
             d.persistent = null;
             d.autostart = false;
             if (!d.running()) {
-                domains.remove(d.name);
+                domains.remove(d);
             }
             out = d.ref();
         }
@@ -335,19 +276,16 @@ final class ExeHost {
         DomainDef def = DomainXml.parse(xml, HOOKS);
         DomainRef ref;
         synchronized (this) {
-            ExeDomain d = checkUnique(def);
-            if (d != null && d.running()) {
-                throw ExeErrors.invalidOp("domain '" + d.name + "' is already active");
-            }
+            ExeDomain d = domains.checkUnique(def, true);
             if (d == null) {
                 d = new ExeDomain(def.getName(), def.getUuid());
-                domains.put(d.name, d);
+                domains.add(d);
             }
             try {
                 start(d, def);
             } catch (VirtException e) {
                 if (d.persistent == null) {
-                    domains.remove(d.name);
+                    domains.remove(d);
                 }
                 throw e;
             }
@@ -403,7 +341,7 @@ final class ExeHost {
         d.startTicks = st == null ? -1 : st.startTicks();
         d.paused = false;
         d.stopDetail = null;
-        d.id = nextId++;
+        d.id = domains.allocateId();
         d.generation++;
         writeStatus(d);
         watch(d, p.onExit().thenApply(Process::exitValue));
@@ -454,7 +392,7 @@ final class ExeHost {
             System.err.println("exe driver: cannot remove status of " + d.name + ": " + e);
         }
         if (d.persistent == null) {
-            domains.remove(d.name);
+            domains.remove(d);
         }
     }
 
@@ -585,16 +523,10 @@ final class ExeHost {
 
     // ---- events ------------------------------------------------------------------------------------
 
+    /** Emitted outside the host's lock: each connection that asked for lifecycle events gets it. */
     private void emit(DomainRef ref, DomainEventType type, int detail) {
-        if (closed) {
-            return;
-        }
-        for (EventSink s : sinks) {
-            try {
-                s.domainEvent(ref, type, detail);
-            } catch (RuntimeException e) {
-                // a sink's failure must not stop the others
-            }
+        if (!closed) {
+            events.lifecycle(ref, type, detail);
         }
     }
 }

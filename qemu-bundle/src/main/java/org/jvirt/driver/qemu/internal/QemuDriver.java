@@ -32,6 +32,11 @@ public class QemuDriver implements Driver {
 
     private volatile Path systemPrefix = Path.of("/");
     private volatile String defaultUriSetting;
+    /** Whether this process is jvirtd (system property {@value #DAEMON_PROPERTY}, or the {@code daemon} setting). */
+    private volatile boolean daemon = Boolean.getBoolean(DAEMON_PROPERTY);
+
+    /** Set by jvirtd's launcher: this process owns the node's state. */
+    public static final String DAEMON_PROPERTY = "jvirt.daemon";
 
     private final Map<String, QemuHost> hosts = new HashMap<>();
     private final Map<Path, QemuCapsCache> capsCaches = new HashMap<>();
@@ -53,6 +58,10 @@ public class QemuDriver implements Driver {
             return Optional.empty();
         }
         QemuConfig config = QemuConfig.fromUri(uri, systemPrefix);
+        if (!config.uri().startsWith("qemu:///embed") && !daemon) {
+            // qemu:///system and qemu:///session belong to jvirtd: a client reaches them through its socket
+            return Optional.empty();
+        }
         QemuHost host;
         synchronized (hosts) {
             host = hosts.get(config.key());
@@ -91,6 +100,8 @@ public class QemuDriver implements Driver {
             throw new IllegalArgumentException("system.prefix must be an absolute directory, not '" + prefix + "'");
         }
         systemPrefix = p;
+        Object d = properties.get("daemon");
+        daemon = d != null ? Boolean.parseBoolean(String.valueOf(d)) : Boolean.getBoolean(DAEMON_PROPERTY);
         Object dflt = properties.get("defaultUri");
         defaultUriSetting = dflt == null || String.valueOf(dflt).isBlank() ? null : String.valueOf(dflt);
     }

@@ -4,27 +4,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainState;
@@ -35,39 +23,47 @@ import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.caps.QemuCapsCache;
 import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
-import org.jvirt.driver.qemu.internal.monitor.QmpJson;
+import org.jvirt.driver.qemu.internal.monitor.QmpChardev;
 import org.jvirt.driver.qemu.internal.process.QemuProcess;
 import org.jvirt.driver.qemu.internal.state.AtomicFiles;
 import org.jvirt.driver.qemu.internal.state.StatusFile;
 import org.jvirt.spi.DomainRef;
-import org.jvirt.spi.EventSink;
+import org.jvirt.spi.EventPayload;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainJobs;
+import org.jvirt.spi.support.DomainList;
 import org.jvirt.xml.CharDeviceDef;
 import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 import org.jvirt.xml.GraphicsDef;
-import org.jvirt.xml.InterfaceDef;
 import org.jvirt.xml.NetworkXml;
 
 /**
- * The state of one driver root: its domains and their QEMU processes, shared by every connection to
- * that root in this process. QMP events and process exits are handled on one thread per root; API
- * events are delivered to every connection's sink on another, so listeners never run under a lock.
+ * The state of one driver root, shared by every connection to that root in this process: its domains and
+ * starting and stopping their QEMU processes, and the files that record them. The domain list, the
+ * connections' event callbacks and the job model are the SPI's shared bookkeeping ({@link DomainList},
+ * {@link DomainEvents}, {@link DomainJobs}); events are delivered synchronously, in order, on the thread
+ * that causes them. What the processes report is handled by {@link QemuProcessEvents}; a root's start
+ * (configs, re-attaching, autostart) is {@link QemuStartup}.
  */
 final class QemuHost {
-    private static final Logger LOG = Logger.getLogger(QemuHost.class.getName());
-
     final QemuConfig config;
     final QemuCapsCache caps;
     final QemuXmlHooks hooks;
     /** The cgroup cpu controller this root places its guests under, or why there is none. */
     final QemuCgroup.Host cgroups;
-    final Map<String, QemuDomain> byName = new HashMap<>();
-    final Map<UUID, QemuDomain> byUuid = new HashMap<>();
-    final List<EventSink> sinks = new CopyOnWriteArrayList<>();
-    private final ExecutorService events;
-    private final ExecutorService emitter;
-    private final AtomicInteger nextId = new AtomicInteger(1);
+    /** The domains; its lock only guards its indices, each domain's changes hold the domain's lock. */
+    final DomainList<QemuDomain> domains = new DomainList<>(ErrorDomain.QEMU);
+    /** Every open connection's event callbacks: an event goes to those that asked for it. */
+    final DomainEvents.Hub eventHub = new DomainEvents.Hub();
+    /** Save, dump, restore and migration jobs: answered without the domain's lock, which a job's thread holds. */
+    final DomainJobs jobs = new DomainJobs(ErrorDomain.QEMU, eventHub);
+    /** Held around checking a new definition's name and uuid and registering it. */
+    private final Object registration = new Object();
+    private StateLock stateLock;
+    /** What the running QEMUs tell: QMP events and their exits. */
+    final QemuProcessEvents processEvents;
     private final Set<Integer> vncPorts = new HashSet<>();
     private final AtomicInteger tapCounter = new AtomicInteger();
     int refs;
@@ -78,421 +74,110 @@ final class QemuHost {
         this.caps = caps;
         this.hooks = new QemuXmlHooks(caps, config);
         this.cgroups = QemuCgroup.detect(config);
-        String tag = config.configDir().toString();
-        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "qemu-events " + tag));
-        this.emitter = Executors.newSingleThreadExecutor(r -> daemon(r, "qemu-emit " + tag));
+        this.processEvents = new QemuProcessEvents(this);
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
+    // ---- start-up ----------------------------------------------------------------------------------------
 
-    // ---- start-up: configs, reconnect, autostart -----------------------------------------------------
-
+    /** Loads the configs, re-attaches to the guests still running, starts the autostart ones. */
+    /** Takes the root's state lock (one owning process), then loads definitions and re-attaches guests. */
     void init() {
+        stateLock = StateLock.acquire(config.stateDir(), config.uri());
         try {
-            Files.createDirectories(config.configDir());
-            Files.createDirectories(config.runDir());
-            Files.createDirectories(config.stateDir());
-            Files.createDirectories(config.logDir());
-        } catch (IOException e) {
-            throw new VirtException(ErrorCode.SYSTEM_ERROR, ErrorDomain.QEMU,
-                    "cannot create driver directories under " + config.configDir() + ": " + e.getMessage(), e);
-        }
-        for (Path f : list(config.configDir(), "*.xml")) {
-            try {
-                DomainDef def = DomainXml.parse(Files.readString(f, StandardCharsets.UTF_8), hooks);
-                QemuDomain d = new QemuDomain(def);
-                d.autostart = Files.exists(autostartLink(def.getName()));
-                put(d);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "skipping domain config " + f + ": " + e.getMessage());
-            }
-        }
-        int maxId = 0;
-        for (Path f : list(config.runDir(), "*.status")) {
-            maxId = Math.max(maxId, reconnect(f));
-        }
-        nextId.set(maxId + 1);
-        List<QemuDomain> auto = new ArrayList<>();
-        synchronized (this) {
-            for (QemuDomain d : byName.values()) {
-                if (d.autostart && !d.isActive()) {
-                    auto.add(d);
-                }
-            }
-        }
-        for (QemuDomain d : auto) {
-            try {
-                synchronized (d) {
-                    if (!d.isActive()) {
-                        startAndRun(d, d.persistent.copy(), DomainStatus.RUNNING_BOOTED,
-                                DomainEventType.STARTED_BOOTED);
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "autostart of " + d.name() + " failed: " + e.getMessage());
-            }
-        }
-    }
-
-    private static List<Path> list(Path dir, String glob) {
-        List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
-            for (Path p : ds) {
-                if (Files.isRegularFile(p)) {
-                    out.add(p);
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list " + dir + ": " + e.getMessage());
-        }
-        out.sort(Comparator.naturalOrder());
-        return out;
-    }
-
-    /** Re-attaches to a guest from its status file; returns its id, or 0. */
-    private int reconnect(Path statusPath) {
-        StatusFile st;
-        DomainDef live;
-        try {
-            st = StatusFile.read(statusPath);
-            live = DomainXml.parse(st.xml(), org.jvirt.xml.DomainXmlHooks.NONE);
+            new QemuStartup(this).run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "ignoring bad status file " + statusPath + ": " + e.getMessage());
-            deleteQuietly(statusPath);
-            return 0;
-        }
-        QemuDomain d;
-        synchronized (this) {
-            d = byUuid.get(live.getUuid());
-            if (d == null) {
-                d = new QemuDomain(null);
-            }
-        }
-        int id = (int) st.getLong("id", 0);
-        long pid = st.getLong("pid", -1);
-        Path logFile = Path.of(st.get("log"));
-        QemuProcess p = pid > 0 ? QemuProcess.adopt(pid, logFile) : null;
-        synchronized (d) {
-            d.live = live;
-            if (d.persistent == null) {
-                put(d);
-            }
-            if (p == null || !cmdlineMentions(pid, st.get("monitor"))) {
-                if (cgroups.usable()) {
-                    QemuCgroup.of(cgroups, config, live.getName()).remove();
-                }
-                d.live = null;
-                deleteQuietly(statusPath);
-                if (d.persistent == null) {
-                    remove(d);
-                } else {
-                    d.state = DomainState.SHUTOFF;
-                    d.reason = DomainStatus.SHUTOFF_UNKNOWN;
-                }
-                return 0;
-            }
-            try {
-                QemuMonitor m = QemuMonitor.open(Path.of(st.get("monitor")), System.nanoTime() + 5_000_000_000L,
-                        p::isAlive, listener(d, p));
-                p.setMonitor(m);
-                d.proc = p;
-                d.id = id;
-                if (cgroups.usable()) {
-                    QemuCgroup cg = QemuCgroup.of(cgroups, config, live.getName());
-                    d.cgroup = cg.exists() ? cg : null;
-                }
-                JsonNode status = m.execute("query-status", null);
-                String run = QmpJson.str(status, "status");
-                if ("running".equals(run)) {
-                    d.state = DomainState.RUNNING;
-                    d.reason = (int) st.getLong("reason", DomainStatus.RUNNING_BOOTED);
-                    if (!"running".equals(st.get("state"))) {
-                        d.reason = DomainStatus.RUNNING_UNPAUSED;
-                    }
-                } else if ("shutdown".equals(run)) {
-                    d.state = DomainState.SHUTDOWN;
-                    d.reason = DomainStatus.SHUTDOWN_USER;
-                } else {
-                    d.state = DomainState.PAUSED;
-                    d.reason = "paused".equals(st.get("state")) ? (int) st.getLong("reason", 0) : 0;
-                }
-                for (GraphicsDef g : live.getGraphics()) {
-                    if (g.isAutoport() && g.getPort() > 0) {
-                        synchronized (vncPorts) {
-                            vncPorts.add(g.getPort());
-                        }
-                    }
-                }
-                QemuProcess proc = p;
-                QemuDomain dom = d;
-                p.onExit().thenRun(() -> post(() -> processExited(dom, proc)));
-                writeStatus(d);
-                return id;
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot reconnect to " + live.getName() + ": " + e.getMessage());
-                if (p.monitor() != null) {
-                    p.monitor().close();
-                }
-                d.proc = null;
-                d.cgroup = null;
-                d.live = null;
-                d.id = -1;
-                d.state = DomainState.SHUTOFF;
-                d.reason = DomainStatus.SHUTOFF_UNKNOWN;
-                deleteQuietly(statusPath);
-                if (d.persistent == null) {
-                    remove(d);
-                }
-                return 0;
-            }
+            stateLock.close();
+            throw e;
         }
     }
 
-    private static boolean cmdlineMentions(long pid, String monitor) {
-        try {
-            byte[] b = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
-            return new String(b, StandardCharsets.UTF_8).contains(monitor);
-        } catch (IOException e) {
-            return false;
+    /** Counts a VNC port a re-attached guest holds as taken. */
+    void reserveVncPort(int port) {
+        synchronized (vncPorts) {
+            vncPorts.add(port);
         }
     }
 
-    // ---- the domain table ----------------------------------------------------------------------------
+    // ---- the domain table ------------------------------------------------------------------------------
 
-    synchronized void put(QemuDomain d) {
-        byName.put(d.name(), d);
-        byUuid.put(d.uuid(), d);
-        d.removed = false;
+    QemuDomain newDomain(DomainDef persistent) {
+        return new QemuDomain(persistent, config.stateDir().resolve("save"));
     }
 
-    synchronized void remove(QemuDomain d) {
-        DomainDef def = d.current();
-        if (def != null) {
-            byName.remove(def.getName(), d);
-            byUuid.remove(def.getUuid(), d);
+    /** Forgets a domain that is gone (undefined, or transient and stopped), and its job statistics. */
+    void forget(QemuDomain d) {
+        domains.remove(d);
+        jobs.forget(d.ref());
+    }
+
+    /** Refuses a domain the list no longer holds (it went while the caller waited for its lock). */
+    void requireListed(QemuDomain d) {
+        if (!domains.contains(d)) {
+            throw new VirtException(ErrorCode.NO_DOMAIN, ErrorDomain.QEMU, "domain no longer exists");
         }
-        d.removed = true;
     }
 
-    synchronized List<QemuDomain> all() {
-        return new ArrayList<>(byName.values());
+    /** The domain a new persistent definition creates, or the existing one it updates, and which it was. */
+    record Defined(QemuDomain domain, boolean created) {
+    }
+
+    /** Registers a new persistent domain for a definition, or finds the one of that name and uuid. */
+    Defined define(DomainDef def) {
+        synchronized (registration) {
+            QemuDomain d = domains.checkUnique(def, false);
+            if (d != null) {
+                return new Defined(d, false);
+            }
+            d = newDomain(def);
+            writeConfig(def);
+            domains.add(d);
+            return new Defined(d, true);
+        }
+    }
+
+    /** The domain a new live definition runs as, and whether it was registered (transient) just now. */
+    record Claim(QemuDomain domain, boolean created) {
+    }
+
+    /**
+     * Finds the inactive persistent domain a live definition belongs to, or registers a new transient one
+     * for it (createXML, restore, incoming migration); refuses a domain that runs or is being started.
+     */
+    Claim claim(DomainDef def) {
+        synchronized (registration) {
+            QemuDomain d = domains.checkUnique(def, true);
+            if (d != null) {
+                return new Claim(d, false);
+            }
+            d = newDomain(null);
+            d.live = def;
+            domains.add(d);
+            return new Claim(d, true);
+        }
+    }
+
+    /** Forgets a transient domain that {@link #claim} registered when starting it failed. */
+    void unclaim(Claim claim) {
+        QemuDomain d = claim.domain();
+        if (claim.created() && d.proc == null && d.persistent == null) {
+            forget(d);
+        }
     }
 
     // ---- events --------------------------------------------------------------------------------------
 
+    /** A lifecycle event of a domain, as it is now. */
     void emit(QemuDomain d, DomainEventType type, int detail) {
         emit(d.ref(), type, detail);
     }
 
     void emit(DomainRef ref, DomainEventType type, int detail) {
-        if (closed) {
-            return;
-        }
-        emitter.execute(() -> {
-            for (EventSink s : sinks) {
-                try {
-                    s.domainEvent(ref, type, detail);
-                } catch (RuntimeException ignored) {
-                    // a sink's failure must not stop the others
-                }
-            }
-        });
+        eventHub.lifecycle(ref, type, detail);
     }
 
-    void post(Runnable r) {
-        if (!closed) {
-            try {
-                events.execute(r);
-            } catch (java.util.concurrent.RejectedExecutionException ignored) {
-                // shutting down
-            }
-        }
-    }
-
-    QemuMonitor.Listener listener(QemuDomain d, QemuProcess p) {
-        return new QemuMonitor.Listener() {
-            @Override
-            public void event(String name, JsonNode data) {
-                if ("DEVICE_DELETED".equals(name)) {
-                    String dev = QmpJson.str(data, "device");
-                    if (dev != null) {
-                        var f = d.unplugs.remove(dev);
-                        if (f != null) {
-                            f.complete(null);
-                            return;
-                        }
-                    }
-                }
-                post(() -> handleEvent(d, p, name, data));
-            }
-
-            @Override
-            public void eof(boolean requested) {
-                if (!requested) {
-                    post(() -> processExited(d, p));
-                }
-            }
-        };
-    }
-
-    private void handleEvent(QemuDomain d, QemuProcess p, String name, JsonNode data) {
-        synchronized (d) {
-            if (d.proc != p || d.stopping) {
-                return;
-            }
-            try {
-                switch (name) {
-                    case "SHUTDOWN" -> onShutdown(d, p, data.path("guest").asBoolean(false),
-                            QmpJson.str(data, "reason"));
-                    case "STOP" -> {
-                        if (d.expectStop > 0) {
-                            d.expectStop--;
-                        } else if (d.state == DomainState.RUNNING) {
-                            setState(d, DomainState.PAUSED, 0);
-                            emit(d, DomainEventType.SUSPENDED, DomainEventType.SUSPENDED_PAUSED);
-                        }
-                    }
-                    case "RESUME" -> {
-                        if (d.expectResume > 0) {
-                            d.expectResume--;
-                        } else if (d.state == DomainState.PAUSED) {
-                            setState(d, DomainState.RUNNING, DomainStatus.RUNNING_UNPAUSED);
-                            emit(d, DomainEventType.RESUMED, DomainEventType.RESUMED_UNPAUSED);
-                        }
-                    }
-                    case "GUEST_PANICKED" -> onCrashAction(d, p);
-                    case "DEVICE_DELETED" -> onDeviceDeleted(d, p, QmpJson.str(data, "device"));
-                    default -> { }
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "handling " + name + " of " + d.name() + ": " + e.getMessage());
-            }
-        }
-    }
-
-    private void onShutdown(QemuDomain d, QemuProcess p, boolean guest, String reason) {
-        d.shutdownSeen = true;
-        if (d.fakeReboot) {
-            d.fakeReboot = false;
-            d.shutdownSeen = false;
-            d.expectStop++;
-            d.expectResume++;
-            p.monitor().execute("system_reset", null);
-            p.monitor().execute("cont", null);
-            return;
-        }
-        emit(d, DomainEventType.SHUTDOWN, guest ? 1 : 2);
-        String action;
-        if ("guest-reset".equals(reason)) {
-            action = d.live.getOnReboot();
-        } else if ("guest-panic".equals(reason)) {
-            onCrashAction(d, p);
-            return;
-        } else {
-            action = d.live.getOnPoweroff();
-        }
-        switch (action == null ? "destroy" : action) {
-            case "restart", "rename-restart" -> {
-                d.shutdownSeen = false;
-                d.expectStop++;
-                d.expectResume++;
-                p.monitor().execute("system_reset", null);
-                p.monitor().execute("cont", null);
-            }
-            case "preserve" -> {
-                d.expectStop++;
-                setState(d, DomainState.SHUTDOWN, DomainStatus.SHUTDOWN_USER);
-            }
-            default -> {
-                d.stopping = true;
-                p.terminate(config.shutdownTimeoutMs());
-                stopped(d, DomainStatus.SHUTOFF_SHUTDOWN, DomainEventType.STOPPED_SHUTDOWN);
-            }
-        }
-    }
-
-    private void onCrashAction(QemuDomain d, QemuProcess p) {
-        String action = d.live.getOnCrash() == null ? "destroy" : d.live.getOnCrash();
-        emit(d, DomainEventType.CRASHED, DomainEventType.CRASHED_PANICKED);
-        switch (action) {
-            case "restart", "rename-restart" -> {
-                d.expectStop++;
-                d.expectResume++;
-                p.monitor().execute("system_reset", null);
-                p.monitor().execute("cont", null);
-            }
-            case "preserve", "coredump-restart", "coredump-destroy" -> {
-                d.expectStop++;
-                setState(d, DomainState.CRASHED, DomainStatus.CRASHED_PANICKED);
-            }
-            default -> {
-                d.stopping = true;
-                p.terminate(config.shutdownTimeoutMs());
-                stopped(d, DomainStatus.SHUTOFF_CRASHED, DomainEventType.STOPPED_CRASHED);
-            }
-        }
-    }
-
-    private void onDeviceDeleted(QemuDomain d, QemuProcess p, String id) {
-        if (id == null || d.live == null) {
-            return;
-        }
-        for (DiskDef disk : d.live.getDisks()) {
-            if (id.equals(disk.getAlias())) {
-                QemuHotplug.releaseDisk(p.monitor(), disk);
-                d.live.getDisks().remove(disk);
-                writeStatus(d);
-                return;
-            }
-        }
-        for (InterfaceDef nic : d.live.getInterfaces()) {
-            if (id.equals(nic.getAlias())) {
-                QemuHotplug.releaseNic(p.monitor(), nic);
-                d.live.getInterfaces().remove(nic);
-                writeStatus(d);
-                return;
-            }
-        }
-    }
-
-    /** QEMU's process ended, or its monitor closed: shut off (crashed unless it shut down), honour on_crash. */
-    void processExited(QemuDomain d, QemuProcess p) {
-        synchronized (d) {
-            if (d.proc != p || d.stopping) {
-                return;
-            }
-            if (!p.waitFor(3000)) {
-                p.kill();
-            }
-            boolean shutdown = d.shutdownSeen;
-            String onCrash = d.live.getOnCrash();
-            DomainDef restartDef = d.persistent != null ? d.persistent.copy() : d.live.copy();
-            stopped(d, shutdown ? DomainStatus.SHUTOFF_SHUTDOWN : DomainStatus.SHUTOFF_CRASHED,
-                    shutdown ? DomainEventType.STOPPED_SHUTDOWN : DomainEventType.STOPPED_FAILED);
-            if (!shutdown && ("restart".equals(onCrash) || "rename-restart".equals(onCrash)) && !closed) {
-                try {
-                    if (d.removed) {
-                        d.persistent = null;
-                        d.live = restartDef;
-                        put(d);
-                        d.live = null;
-                    }
-                    startAndRun(d, restartDef, DomainStatus.RUNNING_BOOTED, DomainEventType.STARTED_BOOTED);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "on_crash restart of " + restartDef.getName() + " failed: " + e.getMessage());
-                    if (d.persistent == null) {
-                        remove(d);
-                    }
-                }
-            }
-        }
+    /** Any event, to the connections whose callbacks want it. */
+    void emit(int eventId, DomainRef ref, EventPayload payload) {
+        eventHub.domainEvent(eventId, ref, payload);
     }
 
     // ---- starting ------------------------------------------------------------------------------------
@@ -518,7 +203,7 @@ final class QemuHost {
     void cont(QemuDomain d, int runReason) {
         d.expectResume++;
         try {
-            d.proc.monitor().execute("cont", null);
+            d.proc.monitor().cont();
         } catch (RuntimeException e) {
             d.expectResume--;
             throw e;
@@ -536,7 +221,7 @@ final class QemuHost {
         }
         hooks.validate(def);
         checkDisks(def);
-        int id = nextId.getAndIncrement();
+        int id = domains.allocateId();
         Path dir = domainRunDir(id, def.getName());
         Path sock = dir.resolve("monitor.sock");
         if (sock.toString().length() >= 108) {
@@ -570,7 +255,8 @@ final class QemuHost {
             d.stopping = false;
             QemuMonitor m;
             try {
-                m = QemuMonitor.open(sock, System.nanoTime() + 30_000_000_000L, proc::isAlive, listener(d, proc));
+                m = QemuMonitor.open(sock, def.getName(), System.nanoTime() + 30_000_000_000L, proc::isAlive,
+                        processEvents.listener(d, proc));
             } catch (IOException e) {
                 proc.waitFor(200);
                 throw failed(proc, e.getMessage());
@@ -596,7 +282,7 @@ final class QemuHost {
             d.id = id;
             d.state = DomainState.PAUSED;
             d.reason = DomainStatus.PAUSED_STARTING_UP;
-            p.onExit().thenRun(() -> post(() -> processExited(d, proc)));
+            processEvents.watch(d, proc);
         } catch (RuntimeException e) {
             synchronized (vncPorts) {
                 vncPorts.removeAll(ports);
@@ -660,17 +346,14 @@ final class QemuHost {
         if (!any) {
             return;
         }
-        JsonNode r = m.execute("query-chardev", null);
-        if (!r.isArray()) {
-            return;
-        }
+        List<QmpChardev> chardevs = m.queryChardev();
         for (CharDeviceDef s : def.getSerials()) {
             if (!"pty".equals(s.getType())) {
                 continue;
             }
-            for (JsonNode o : r) {
-                if (("char" + s.getAlias()).equals(QmpJson.str(o, "label"))) {
-                    String f = QmpJson.str(o, "filename");
+            for (QmpChardev o : chardevs) {
+                if (("char" + s.getAlias()).equals(o.label())) {
+                    String f = o.filename();
                     if (f != null && f.startsWith("pty:")) {
                         s.setSourcePath(f.substring(4));
                     }
@@ -775,9 +458,8 @@ final class QemuHost {
         d.stopping = false;
         d.shutdownSeen = false;
         if (d.persistent == null) {
-            remove(d);
-        }
-        if (d.persistent != null) {
+            forget(d);
+        } else {
             d.live = null;
         }
         emit(new DomainRef(ref.name(), ref.uuid(), -1), DomainEventType.STOPPED, eventDetail);
@@ -825,6 +507,7 @@ final class QemuHost {
         return config.configDir().resolve("autostart").resolve(name + ".xml");
     }
 
+
     void writeStatus(QemuDomain d) {
         if (d.proc == null || d.live == null) {
             return;
@@ -867,7 +550,7 @@ final class QemuHost {
     /** Detaches from every guest without disturbing it (driver stop, bundle update). */
     void close() {
         closed = true;
-        for (QemuDomain d : all()) {
+        for (QemuDomain d : domains.all()) {
             synchronized (d) {
                 if (d.proc != null && d.proc.monitor() != null) {
                     d.proc.monitor().close();
@@ -875,13 +558,10 @@ final class QemuHost {
                 d.proc = null;
             }
         }
-        events.shutdown();
-        emitter.shutdown();
-        try {
-            events.awaitTermination(2, TimeUnit.SECONDS);
-            emitter.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        eventHub.close();
+        processEvents.shutdown();
+        if (stateLock != null) {
+            stateLock.close();
         }
     }
 }

@@ -12,7 +12,6 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
-import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.InterfaceDef;
@@ -27,14 +26,14 @@ final class QemuHotplug {
         int added = 0;
         try {
             for (ObjectNode n : nodes) {
-                m.execute("blockdev-add", n);
+                m.blockdevAdd(n);
                 added++;
             }
-            m.execute("device_add", QemuCommandLine.diskDeviceProps(def, disk, QemuCommandLine.pciBus(def)));
+            m.deviceAdd(QemuCommandLine.diskDeviceProps(def, disk, QemuCommandLine.pciBus(def)));
         } catch (RuntimeException e) {
             for (int i = added - 1; i >= 0; i--) {
                 try {
-                    m.execute("blockdev-del", QmpJson.obj("node-name", nodes.get(i).get("node-name").asText()));
+                    m.blockdevDel(nodes.get(i).get("node-name").asText());
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -44,15 +43,15 @@ final class QemuHotplug {
     }
 
     static void attachNic(QemuMonitor m, DomainDef def, InterfaceDef nic, String bridge) {
-        m.execute("netdev_add", QemuCommandLine.netdevProps(nic));
+        m.netdevAdd(QemuCommandLine.netdevProps(nic));
         try {
             if (bridge != null) {
                 attachTap(nic.getTargetDev(), bridge);
             }
-            m.execute("device_add", QemuCommandLine.nicDeviceProps(nic, QemuCommandLine.pciBus(def)));
+            m.deviceAdd(QemuCommandLine.nicDeviceProps(nic, QemuCommandLine.pciBus(def)));
         } catch (RuntimeException e) {
             try {
-                m.execute("netdev_del", QmpJson.obj("id", QemuCommandLine.netdevId(nic)));
+                m.netdevDel(QemuCommandLine.netdevId(nic));
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -67,7 +66,7 @@ final class QemuHotplug {
         }
         for (String node : new String[] {QemuCommandLine.formatNode(disk), QemuCommandLine.storageNode(disk)}) {
             try {
-                m.execute("blockdev-del", QmpJson.obj("node-name", node));
+                m.blockdevDel(node);
             } catch (RuntimeException ignored) {
                 // already gone
             }
@@ -76,7 +75,7 @@ final class QemuHotplug {
 
     static void releaseNic(QemuMonitor m, InterfaceDef nic) {
         try {
-            m.execute("netdev_del", QmpJson.obj("id", QemuCommandLine.netdevId(nic)));
+            m.netdevDel(QemuCommandLine.netdevId(nic));
         } catch (RuntimeException ignored) {
             // already gone
         }

@@ -40,6 +40,11 @@ final class QemuScheduler {
             new Param("iothread_period", TypedParameter.Type.ULLONG, "iothread_period"),
             new Param("iothread_quota", TypedParameter.Type.LLONG, "iothread_quota"));
 
+    /** How many parameters there are (virDomainGetSchedulerType's nparams). */
+    static int count() {
+        return PARAMS.size();
+    }
+
     /** The order of libvirt's {@code <cputune>} scalar children. */
     private static final List<String> ELEMENTS = PARAMS.stream().map(Param::element).toList();
 

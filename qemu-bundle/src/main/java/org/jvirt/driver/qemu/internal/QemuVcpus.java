@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.ErrorCode;
@@ -15,6 +14,8 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
+import org.jvirt.driver.qemu.internal.monitor.QmpCpu;
+import org.jvirt.driver.qemu.internal.monitor.QmpHotpluggableCpu;
 import org.jvirt.driver.qemu.internal.monitor.QmpJson;
 
 /** vCPU threads: their times and placement from /proc, pinning (sched_setaffinity), live vCPU hotplug. */
@@ -25,9 +26,8 @@ final class QemuVcpus {
     /** Thread ids of the vCPUs, by index (query-cpus-fast). */
     static List<long[]> threads(QemuMonitor m) {
         List<long[]> out = new ArrayList<>();
-        JsonNode r = m.execute("query-cpus-fast", null);
-        for (JsonNode o : r) {
-            out.add(new long[] {o.path("cpu-index").asLong(out.size()), o.path("thread-id").asLong(-1)});
+        for (QmpCpu c : m.queryCpusFast()) {
+            out.add(new long[] {c.cpuIndex(), c.threadId()});
         }
         out.sort((a, b) -> Long.compare(a[0], b[0]));
         return out;
@@ -91,30 +91,27 @@ final class QemuVcpus {
         if (count == current) {
             return;
         }
-        JsonNode r = m.execute("query-hotpluggable-cpus", null);
-        List<JsonNode> free = new ArrayList<>();
+        List<QmpHotpluggableCpu> free = new ArrayList<>();
         List<String> plugged = new ArrayList<>();
-        if (r.isArray()) {
-            for (JsonNode cpu : r) {
-                if (QmpJson.str(cpu, "qom-path") == null) {
-                    free.add(cpu);
-                } else {
-                    String qom = QmpJson.str(cpu, "qom-path");
-                    if (qom.startsWith("/machine/peripheral/")) {
-                        plugged.add(qom.substring("/machine/peripheral/".length()));
-                    }
+        for (QmpHotpluggableCpu cpu : m.queryHotpluggableCpus()) {
+            if (!cpu.plugged()) {
+                free.add(cpu);
+            } else {
+                String qom = cpu.qomPath();
+                if (qom.startsWith("/machine/peripheral/")) {
+                    plugged.add(qom.substring("/machine/peripheral/".length()));
                 }
             }
         }
         if (count > current) {
-            free.sort((a, b) -> Long.compare(a.path("props").path("socket-id").asLong(0),
-                    b.path("props").path("socket-id").asLong(0)));
+            free.sort((a, b) -> Long.compare(a.props().path("socket-id").asLong(0),
+                    b.props().path("socket-id").asLong(0)));
             for (int i = 0; i < count - current && i < free.size(); i++) {
-                JsonNode cpu = free.get(i);
-                ObjectNode args = QmpJson.obj("driver", QmpJson.str(cpu, "type"),
-                        "id", "vcpu" + cpu.path("props").path("socket-id").asLong(i));
-                args.setAll((ObjectNode) cpu.path("props"));
-                m.execute("device_add", args);
+                QmpHotpluggableCpu cpu = free.get(i);
+                ObjectNode args = QmpJson.obj("driver", cpu.type(),
+                        "id", "vcpu" + cpu.props().path("socket-id").asLong(i));
+                args.setAll(cpu.props());
+                m.deviceAdd(args);
             }
         } else {
             throw new VirtException(ErrorCode.OPERATION_UNSUPPORTED, ErrorDomain.QEMU,

@@ -45,20 +45,20 @@ class QemuKernelGuestTest {
     void open() {
         QemuTestSupport.requireQemu();
         driver = new QemuDriver();
-        conn = driver.open(VirtUri.parse("qemu:///embed?root=" + root), new OpenContext(false, null, events))
-                .orElseThrow();
+        conn = QemuTestSupport.listen(driver.open(VirtUri.parse("qemu:///embed?root=" + root),
+                new OpenContext(false, null, events)).orElseThrow());
     }
 
     @AfterEach
     void cleanup() {
         try {
-            for (DomainRef d : conn.listAllDomains(0)) {
-                if (conn.isActive(d)) {
-                    conn.destroy(d);
+            for (DomainRef d : conn.connectListAllDomains(0)) {
+                if (conn.domainIsActive(d)) {
+                    conn.domainDestroyFlags(d, 0);
                 }
             }
         } finally {
-            conn.close();
+            conn.connectClose();
             driver.deactivate();
             assertEquals(0, QemuTestSupport.killStray(root), "QEMU processes were left behind");
         }
@@ -69,7 +69,7 @@ class QemuKernelGuestTest {
         Path initrd = QemuTestSupport.buildInitramfs(root);
         Path serial = root.resolve("serial.log");
         long t0 = System.nanoTime();
-        DomainRef d = conn.createXML(QemuTestSupport.kernelGuestXml("linux", initrd, serial));
+        DomainRef d = conn.domainCreateXML(QemuTestSupport.kernelGuestXml("linux", initrd, serial), 0);
         QemuTestSupport.waitFor(() -> read(serial).contains(QemuTestSupport.MARKER), 60_000, "the guest's marker");
         System.out.println("[qemu-timing] kernel guest boot to marker " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertTrue(read(serial).contains("Power Button") || read(serial).contains("/dev/input/event"), read(serial));
@@ -77,24 +77,24 @@ class QemuKernelGuestTest {
         // hotplug a disk and an interface, then take them away again (the guest's ACPI hotplug lets go)
         Path img = root.resolve("hot.img");
         Files.write(img, new byte[4 << 20]);
-        conn.attachDevice(d, "<disk type='file' device='disk'><source file='" + img + "'/>"
+        conn.domainAttachDeviceFlags(d, "<disk type='file' device='disk'><source file='" + img + "'/>"
                 + "<target dev='vdb' bus='virtio'/></disk>", ModifyFlag.LIVE.bit());
-        String xml = conn.xmlDesc(d, 0);
+        String xml = conn.domainGetXMLDesc(d, 0);
         assertTrue(xml.contains("vdb") && xml.contains("virtio-disk1"), xml);
-        BlockStats s = conn.blockStats(d, "vdb");
+        BlockStats s = conn.domainBlockStats(d, "vdb");
         assertTrue(s.rdReq() >= 0, s.toString());
-        conn.attachDevice(d, "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/>"
+        conn.domainAttachDeviceFlags(d, "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/>"
                 + "</interface>", ModifyFlag.LIVE.bit());
-        assertTrue(conn.xmlDesc(d, 0).contains("52:54:00:12:34:56"));
-        conn.detachDevice(d, "<disk type='file'><target dev='vdb'/></disk>", ModifyFlag.LIVE.bit());
-        assertFalse(conn.xmlDesc(d, 0).contains("virtio-disk1"));
-        conn.detachDevice(d, "<interface type='user'><mac address='52:54:00:12:34:56'/></interface>",
+        assertTrue(conn.domainGetXMLDesc(d, 0).contains("52:54:00:12:34:56"));
+        conn.domainDetachDeviceFlags(d, "<disk type='file'><target dev='vdb'/></disk>", ModifyFlag.LIVE.bit());
+        assertFalse(conn.domainGetXMLDesc(d, 0).contains("virtio-disk1"));
+        conn.domainDetachDeviceFlags(d, "<interface type='user'><mac address='52:54:00:12:34:56'/></interface>",
                 ModifyFlag.LIVE.bit());
-        assertFalse(conn.xmlDesc(d, 0).contains("52:54:00:12:34:56"));
-        assertEquals(1, conn.vcpus(d).size());
+        assertFalse(conn.domainGetXMLDesc(d, 0).contains("52:54:00:12:34:56"));
+        assertEquals(1, conn.domainGetVcpus(d, Integer.MAX_VALUE, Integer.MAX_VALUE).size());
 
         t0 = System.nanoTime();
-        conn.shutdown(d);
+        conn.domainShutdownFlags(d, 0);
         events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_SHUTDOWN, 30_000);
         System.out.println("[qemu-timing] ACPI shutdown to shut off " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertTrue(read(serial).contains("JVIRT-GUEST-POWERBUTTON"), read(serial));
@@ -104,21 +104,21 @@ class QemuKernelGuestTest {
     void persistentGuestShutsOffWithReasonShutdown() throws Exception {
         Path initrd = QemuTestSupport.buildInitramfs(root);
         Path serial = root.resolve("serial2.log");
-        DomainRef d = conn.defineXML(QemuTestSupport.kernelGuestXml("linux2", initrd, serial));
-        d = conn.create(d);
+        DomainRef d = conn.domainDefineXMLFlags(QemuTestSupport.kernelGuestXml("linux2", initrd, serial), 0);
+        d = conn.domainCreateWithFlags(d, 0);
         QemuTestSupport.waitFor(() -> read(serial).contains(QemuTestSupport.MARKER), 60_000, "the guest's marker");
-        conn.shutdown(d);
+        conn.domainShutdownFlags(d, 0);
         events.await(DomainEventType.SHUTDOWN, 1, 30_000);
         events.await(DomainEventType.STOPPED, DomainEventType.STOPPED_SHUTDOWN, 30_000);
-        assertEquals(new DomainStatus(DomainState.SHUTOFF, DomainStatus.SHUTOFF_SHUTDOWN), conn.state(d));
+        assertEquals(new DomainStatus(DomainState.SHUTOFF, DomainStatus.SHUTOFF_SHUTDOWN), conn.domainGetState(d, 0));
     }
 
     @Test
     void balloonRebootAndOnPoweroffRestart() throws Exception {
         Path initrd = QemuTestSupport.buildInitramfs(root);
         Path serial = root.resolve("serial3.log");
-        DomainRef d = conn.createXML(QemuTestSupport.kernelGuestXml("linux3", initrd, serial)
-                .replace("<devices>", "<on_poweroff>restart</on_poweroff><devices>"));
+        DomainRef d = conn.domainCreateXML(QemuTestSupport.kernelGuestXml("linux3", initrd, serial)
+                .replace("<devices>", "<on_poweroff>restart</on_poweroff><devices>"), 0);
         QemuTestSupport.waitFor(() -> markers(serial) == 1, 60_000, "the guest's marker");
         QemuConnection qc = (QemuConnection) conn;
         long pid = qc.pidOf(d);
@@ -126,29 +126,29 @@ class QemuKernelGuestTest {
         BlockingQueue<String> qmp = recordEvents(m);
 
         // the guest's virtio_balloon driver gives the memory back: QEMU's own figure shows it
-        conn.setMemory(d, 192 * 1024, ModifyFlag.LIVE.bit());
-        QemuTestSupport.waitFor(() -> m.execute("query-balloon", null).path("actual").asLong() == 192L << 20,
+        conn.domainSetMemoryFlags(d, 192 * 1024, ModifyFlag.LIVE.bit());
+        QemuTestSupport.waitFor(() -> m.queryBalloon().actual() == 192L << 20,
                 30_000, "the balloon to reach 192 MiB");
-        assertEquals(192 * 1024, conn.info(d).memoryKiB());
-        assertTrue(conn.xmlDesc(d, 0).contains("<currentMemory unit='KiB'>196608</currentMemory>"));
+        assertEquals(192 * 1024, conn.domainGetInfo(d).memoryKiB());
+        assertTrue(conn.domainGetXMLDesc(d, 0).contains("<currentMemory unit='KiB'>196608</currentMemory>"));
 
         // reboot: ACPI power button, the guest powers off, the driver resets and continues the same QEMU
-        conn.reboot(d);
+        conn.domainReboot(d, 0);
         awaitQmp(qmp, "RESET", 30_000);
         QemuTestSupport.waitFor(() -> markers(serial) == 2, 60_000, "the guest to boot again");
-        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_BOOTED), conn.state(d));
+        assertEquals(new DomainStatus(DomainState.RUNNING, DomainStatus.RUNNING_BOOTED), conn.domainGetState(d, 0));
         assertEquals(pid, qc.pidOf(d));
-        assertEquals("running", m.execute("query-status", null).path("status").asText());
+        assertEquals("running", m.queryStatus().status());
         assertTrue(events.queue.stream().noneMatch(e -> e.type() == DomainEventType.STOPPED
                 || e.type() == DomainEventType.SHUTDOWN), "a reboot is no shutdown: " + events.queue);
 
         // on_poweroff=restart: the guest powers off, and runs again in the same QEMU
-        conn.shutdown(d);
+        conn.domainShutdownFlags(d, 0);
         events.await(DomainEventType.SHUTDOWN, 1, 30_000);
         awaitQmp(qmp, "RESET", 10_000);
-        QemuTestSupport.waitFor(() -> "running".equals(m.execute("query-status", null).path("status").asText()),
+        QemuTestSupport.waitFor(() -> "running".equals(m.queryStatus().status()),
                 5_000, "QEMU to run again");
-        assertEquals(DomainState.RUNNING, conn.state(d).state());
+        assertEquals(DomainState.RUNNING, conn.domainGetState(d, 0).state());
         assertEquals(pid, qc.pidOf(d));
         assertTrue(events.queue.stream().noneMatch(e -> e.type() == DomainEventType.STOPPED), events.queue.toString());
     }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +22,7 @@ import org.jvirt.api.ErrorCode;
 import org.jvirt.api.TypedParameter;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.VirtUri;
+import org.jvirt.driver.qemu.internal.monitor.QmpCpu;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.OpenContext;
@@ -48,7 +48,8 @@ class QemuSchedulerTest {
 
     DriverConnection connect() {
         events = new QemuTestSupport.Events();
-        conn = driver.open(VirtUri.parse(uri()), new OpenContext(false, null, events)).orElseThrow();
+        conn = QemuTestSupport.listen(driver.open(VirtUri.parse(uri()), new OpenContext(false, null, events))
+                .orElseThrow());
         opened.add(conn);
         return conn;
     }
@@ -69,15 +70,15 @@ class QemuSchedulerTest {
                 c.close();
             }
             if (conn != null) {
-                for (DomainRef d : conn.listAllDomains(0)) {
-                    if (conn.isActive(d)) {
-                        conn.destroy(d);
+                for (DomainRef d : conn.connectListAllDomains(0)) {
+                    if (conn.domainIsActive(d)) {
+                        conn.domainDestroyFlags(d, 0);
                     }
                 }
             }
         } finally {
             for (DriverConnection c : opened) {
-                c.close();
+                c.connectClose();
             }
             driver.deactivate();
             assertEquals(0, QemuTestSupport.killStray(root), "QEMU processes were left behind");
@@ -122,8 +123,8 @@ class QemuSchedulerTest {
 
     List<Long> vcpuThreads(DomainRef d) {
         List<Long> out = new ArrayList<>();
-        for (JsonNode cpu : ((QemuConnection) conn).monitorFor(d).execute("query-cpus-fast", null)) {
-            out.add(cpu.path("thread-id").asLong());
+        for (QmpCpu cpu : ((QemuConnection) conn).monitorFor(d).queryCpusFast()) {
+            out.add(cpu.threadId());
         }
         return out;
     }
@@ -142,7 +143,7 @@ class QemuSchedulerTest {
     }
 
     void assertInvalid(DomainRef d, TypedParameter p, String message) {
-        VirtException e = assertThrows(VirtException.class, () -> conn.setSchedulerParameters(d, List.of(p)));
+        VirtException e = assertThrows(VirtException.class, () -> conn.domainSetSchedulerParametersFlags(d, List.of(p), 0));
         assertEquals(ErrorCode.INVALID_ARG, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
@@ -153,20 +154,20 @@ class QemuSchedulerTest {
         QemuTestSupport.require(h.usable(), "a writable cgroup cpu controller (" + h.problem() + ")");
         boolean v2 = h.v2();
         connect();
-        DomainRef d = conn.defineXML(QemuTestSupport.noDiskXml("sched", "").replace("<vcpu>1</vcpu>",
-                "<vcpu>2</vcpu>"));
-        assertEquals("posix", conn.schedulerType(d));
+        DomainRef d = conn.domainDefineXMLFlags(QemuTestSupport.noDiskXml("sched", "").replace("<vcpu>1</vcpu>",
+                "<vcpu>2</vcpu>"), 0);
+        assertEquals("posix", conn.domainGetSchedulerType(d).type());
         // inactive: the persistent <cputune>, 0 where unset; setting writes it
-        List<TypedParameter> cfg = conn.schedulerParameters(d);
+        List<TypedParameter> cfg = conn.domainGetSchedulerParametersFlags(d, Integer.MAX_VALUE, 0);
         assertEquals(NAMES, cfg.stream().map(TypedParameter::name).toList());
         assertTrue(cfg.stream().allMatch(p -> ((Long) p.value()) == 0L));
-        conn.setSchedulerParameters(d, List.of(ull("cpu_shares", 300), ll("vcpu_quota", 20000)));
+        conn.domainSetSchedulerParametersFlags(d, List.of(ull("cpu_shares", 300), ll("vcpu_quota", 20000)), 0);
         String xml = Files.readString(root.resolve("etc/qemu/sched.xml"));
         assertTrue(xml.contains("<shares>300</shares>") && xml.contains("<quota>20000</quota>"), xml);
-        assertEquals(300, value(conn.schedulerParameters(d), "cpu_shares"));
+        assertEquals(300, value(conn.domainGetSchedulerParametersFlags(d, Integer.MAX_VALUE, 0), "cpu_shares"));
 
         // started: <cputune> applied, QEMU in emulator, each vCPU thread in vcpuN
-        d = conn.create(d);
+        d = conn.domainCreateWithFlags(d, 0);
         Path g = group("sched");
         assertTrue(Files.isDirectory(g.resolve("emulator")) && Files.isDirectory(g.resolve("vcpu1")), g.toString());
         long pid = ((QemuConnection) conn).pidOf(d);
@@ -177,7 +178,7 @@ class QemuSchedulerTest {
             assertEquals(rel + "/vcpu" + i, cpuCgroupOf(pid, tids.get(i)));
         }
         assertEquals(rel + "/emulator", cpuCgroupOf(pid, pid));
-        List<TypedParameter> live = conn.schedulerParameters(d);
+        List<TypedParameter> live = conn.domainGetSchedulerParametersFlags(d, Integer.MAX_VALUE, 0);
         assertEquals(NAMES, live.stream().map(TypedParameter::name).toList());
         assertEquals(List.of(TypedParameter.Type.ULLONG, TypedParameter.Type.ULLONG, TypedParameter.Type.LLONG,
                 TypedParameter.Type.ULLONG, TypedParameter.Type.LLONG, TypedParameter.Type.ULLONG,
@@ -193,9 +194,9 @@ class QemuSchedulerTest {
         }
 
         // set live: shares, vCPU period and quota, global quota
-        conn.setSchedulerParameters(d, List.of(ull("cpu_shares", 512), ull("vcpu_period", 50000),
-                ll("vcpu_quota", 25000), ll("global_quota", 150000)));
-        live = conn.schedulerParameters(d);
+        conn.domainSetSchedulerParametersFlags(d, List.of(ull("cpu_shares", 512), ull("vcpu_period", 50000),
+                ll("vcpu_quota", 25000), ll("global_quota", 150000)), 0);
+        live = conn.domainGetSchedulerParametersFlags(d, Integer.MAX_VALUE, 0);
         assertEquals(512, value(live, "cpu_shares"));
         assertEquals(50000, value(live, "vcpu_period"));
         assertEquals(25000, value(live, "vcpu_quota"));
@@ -213,7 +214,7 @@ class QemuSchedulerTest {
             }
             assertEquals("150000", read(g.resolve("cpu.cfs_quota_us")));
         }
-        assertTrue(conn.xmlDesc(d, 0).contains("<shares>512</shares>"), conn.xmlDesc(d, 0));
+        assertTrue(conn.domainGetXMLDesc(d, 0).contains("<shares>512</shares>"), conn.domainGetXMLDesc(d, 0));
 
         // libvirt's ranges and names
         assertInvalid(d, ull("vcpu_period", 999), "value of 'vcpu_period' is out of range [1000, 1000000]");
@@ -222,20 +223,21 @@ class QemuSchedulerTest {
         assertInvalid(d, ull("cpu_shares", 1), "shares '1' must be in range [2, 262144]");
         assertInvalid(d, ull("weight", 5), "parameter 'weight' not supported");
         assertInvalid(d, ll("cpu_shares", 5), "invalid type");
-        assertEquals(512, value(conn.schedulerParameters(d), "cpu_shares"), "nothing changed by bad values");
+        assertEquals(512, value(conn.domainGetSchedulerParametersFlags(d, Integer.MAX_VALUE, 0), "cpu_shares"),
+                "nothing changed by bad values");
 
         // the driver goes away and comes back: the guest's cgroup is found again
         for (DriverConnection c : opened) {
-            c.close();
+            c.connectClose();
         }
         opened.clear();
         driver.deactivate();
         driver = new QemuDriver();
         connect();
-        DomainRef again = conn.lookupByName("sched");
-        assertEquals(512, value(conn.schedulerParameters(again), "cpu_shares"));
-        conn.setSchedulerParameters(again, List.of(ll("emulator_quota", 40000)));
-        assertEquals(40000, value(conn.schedulerParameters(again), "emulator_quota"));
+        DomainRef again = conn.domainLookupByName("sched");
+        assertEquals(512, value(conn.domainGetSchedulerParametersFlags(again, Integer.MAX_VALUE, 0), "cpu_shares"));
+        conn.domainSetSchedulerParametersFlags(again, List.of(ll("emulator_quota", 40000)), 0);
+        assertEquals(40000, value(conn.domainGetSchedulerParametersFlags(again, Integer.MAX_VALUE, 0), "emulator_quota"));
 
         // a crash (kill -9) removes the groups
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -244,10 +246,10 @@ class QemuSchedulerTest {
         assertFalse(Files.exists(rootGroup()));
 
         // and destroy removes them too; the persistent config still has the values set while inactive
-        assertEquals(300, value(conn.schedulerParameters(again), "cpu_shares"));
-        again = conn.create(again);
+        assertEquals(300, value(conn.domainGetSchedulerParametersFlags(again, Integer.MAX_VALUE, 0), "cpu_shares"));
+        again = conn.domainCreateWithFlags(again, 0);
         assertTrue(Files.isDirectory(g.resolve("vcpu0")));
-        conn.destroy(again);
+        conn.domainDestroyFlags(again, 0);
         assertFalse(Files.exists(g), "cgroup removed after destroy");
     }
 
@@ -257,19 +259,20 @@ class QemuSchedulerTest {
         Files.writeString(root.resolve("etc/qemu/qemu.conf"), "cgroup_root = \"" + root.resolve("no-cgroup") + "\"\n");
         connect();
         assertFalse(host().usable());
-        DomainRef d = conn.createXML(QemuTestSupport.noDiskXml("plain", ""));
+        DomainRef d = conn.domainCreateXML(QemuTestSupport.noDiskXml("plain", ""), 0);
         for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
-                () -> conn.schedulerType(d), () -> conn.schedulerParameters(d),
-                () -> conn.setSchedulerParameters(d, List.of(ull("cpu_shares", 512))))) {
+                () -> conn.domainGetSchedulerType(d).type(),
+                () -> conn.domainGetSchedulerParametersFlags(d, Integer.MAX_VALUE, 0),
+                () -> conn.domainSetSchedulerParametersFlags(d, List.of(ull("cpu_shares", 512)), 0))) {
             VirtException e = assertThrows(VirtException.class, call);
             assertEquals(ErrorCode.NO_SUPPORT, e.code());
             assertTrue(e.getMessage().contains("no-cgroup") && e.getMessage().contains("cpu controller"),
                     e.getMessage());
         }
-        conn.destroy(d);
+        conn.domainDestroyFlags(d, 0);
         // a guest asking for <cputune> cannot start without the controller
-        VirtException e = assertThrows(VirtException.class, () -> conn.createXML(QemuTestSupport.noDiskXml(
-                "tuned", "<cputune><shares>512</shares></cputune>")));
+        VirtException e = assertThrows(VirtException.class, () -> conn.domainCreateXML(QemuTestSupport.noDiskXml(
+                "tuned", "<cputune><shares>512</shares></cputune>"), 0));
         assertEquals(ErrorCode.CONFIG_UNSUPPORTED, e.code(), e.getMessage());
     }
 

@@ -18,7 +18,12 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Assumptions;
 import org.jvirt.api.DomainEventType;
+import org.jvirt.api.JobInfo;
+import org.jvirt.api.TypedParameter;
+import org.jvirt.spi.DomainEventIds;
 import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.EventPayload;
 import org.jvirt.spi.EventSink;
 
 /** What the QEMU tests share: prerequisites, the busybox initramfs, guest XML, events, cleanup. */
@@ -43,17 +48,26 @@ final class QemuTestSupport {
         require(Files.isExecutable(Path.of(QEMU)), QEMU);
     }
 
-    /** A recorded event. */
+    /** A recorded lifecycle event. */
     record Ev(String name, DomainEventType type, int detail) {
     }
 
-    /** An event sink that queues what it gets. */
+    /** A recorded event of another id. */
+    record Other(int eventId, String name, EventPayload payload) {
+    }
+
+    /** An event sink that queues what it gets: lifecycle events in {@link #queue}, the others in {@link #others}. */
     static final class Events implements EventSink {
         final BlockingQueue<Ev> queue = new LinkedBlockingQueue<>();
+        final BlockingQueue<Other> others = new LinkedBlockingQueue<>();
 
         @Override
-        public void domainEvent(DomainRef domain, DomainEventType type, int detail) {
-            queue.add(new Ev(domain.name(), type, detail));
+        public void domainEvent(int eventId, DomainRef domain, EventPayload payload) {
+            if (payload instanceof EventPayload.Lifecycle l) {
+                queue.add(new Ev(domain.name(), l.type(), l.detail()));
+            } else {
+                others.add(new Other(eventId, domain.name(), payload));
+            }
         }
 
         /** Waits for an event of a type and detail, skipping others. */
@@ -72,6 +86,70 @@ final class QemuTestSupport {
                 seen.add(e);
             }
         }
+
+        /** Waits for an event of another id, skipping others. */
+        Other awaitOther(int eventId, long millis) throws InterruptedException {
+            long end = System.nanoTime() + millis * 1_000_000L;
+            List<Other> seen = new ArrayList<>();
+            while (true) {
+                long left = end - System.nanoTime();
+                Other e = left <= 0 ? null : others.poll(left, TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    fail("no event " + eventId + " within " + millis + " ms; saw " + seen);
+                }
+                if (e.eventId() == eventId) {
+                    return e;
+                }
+                seen.add(e);
+            }
+        }
+    }
+
+    /** Registers a connection's callbacks for lifecycle events and the other ids the tests look at. */
+    static DriverConnection listen(DriverConnection c) {
+        for (int id : new int[] {DomainEventIds.LIFECYCLE, DomainEventIds.JOB_COMPLETED, DomainEventIds.DEVICE_ADDED,
+            DomainEventIds.DEVICE_REMOVED}) {
+            c.connectDomainEventCallbackRegisterAny(id, null);
+        }
+        return c;
+    }
+
+    /** A typed parameter's value as a long, or fails. */
+    static long param(List<TypedParameter> params, String name) {
+        return params.stream().filter(p -> p.name().equals(name)).findFirst()
+                .map(p -> ((Number) p.value()).longValue()).orElseThrow(() -> new AssertionError("no " + name
+                        + " in " + params));
+    }
+
+    /**
+     * Runs a long call while polling the domain's job info, as the front end does for its progress
+     * listener; returns the (processed, total) pairs seen while the job ran.
+     */
+    static List<long[]> watchJob(DriverConnection c, DomainRef d, Runnable call) throws InterruptedException {
+        List<long[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread poller = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    JobInfo info = c.domainGetJobInfo(d);
+                    if (info.isActive() && info.dataTotal() > 0) {
+                        seen.add(new long[] {info.dataProcessed(), info.dataTotal()});
+                    }
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    return; // the domain is gone
+                }
+            }
+        });
+        poller.start();
+        try {
+            call.run();
+        } finally {
+            poller.interrupt();
+            poller.join(2000);
+        }
+        return new ArrayList<>(seen);
     }
 
     static void waitFor(BooleanSupplier cond, long millis, String what) throws InterruptedException {

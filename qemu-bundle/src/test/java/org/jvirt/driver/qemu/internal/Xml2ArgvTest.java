@@ -71,7 +71,7 @@ class Xml2ArgvTest {
 
     static List<String> argv(String xml) {
         DomainDef def = DomainXml.parse(xml, hooks("/dev/null"));
-        return QemuConnection.nativeArgv(def, Path.of("/run/jvirt/qemu"));
+        return QemuDefinitions.nativeArgv(def, Path.of("/run/jvirt/qemu"));
     }
 
     @TestFactory
@@ -93,7 +93,7 @@ class Xml2ArgvTest {
             Matcher m = ERROR.matcher(xml);
             assertTrue(m.find(), in + " names no expected error");
             VirtException e = assertThrows(VirtException.class,
-                    () -> QemuConnection.nativeArgv(DomainXml.parse(xml, hooks("/nonexistent/kvm")),
+                    () -> QemuDefinitions.nativeArgv(DomainXml.parse(xml, hooks("/nonexistent/kvm")),
                             Path.of("/run/jvirt/qemu")));
             assertEquals(ErrorCode.valueOf(m.group(1)), e.code(), e.getMessage());
         }));

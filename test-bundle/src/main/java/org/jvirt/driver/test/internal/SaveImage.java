@@ -10,10 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongConsumer;
 
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
-import org.jvirt.api.ProgressListener;
 import org.jvirt.api.VirtException;
 
 /**
@@ -25,22 +25,23 @@ record SaveImage(String xml, boolean paused) {
     static final String CORE_MAGIC = "JvirtTestCore1\n";
     private static final int MAX_XML = 1 << 20;
 
-    static void write(Path file, SaveImage image, long memoryKiB, ProgressListener progress) {
+    /** Writes a save image; {@code progress} hears how many of {@code total} bytes are done. */
+    static void write(Path file, SaveImage image, long total, LongConsumer progress) {
         byte[] xml = image.xml.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(SAVE_MAGIC.length() + 5 + xml.length);
         buf.put(SAVE_MAGIC.getBytes(StandardCharsets.US_ASCII)).put((byte) (image.paused ? 1 : 0))
                 .putInt(xml.length).put(xml).flip();
-        writeAtomically(file, buf, "saving domain", memoryKiB, progress);
+        writeAtomically(file, buf, "saving domain", total, progress);
     }
 
-    static void writeCore(Path file, String xml, long memoryKiB, ProgressListener progress) {
+    static void writeCore(Path file, String xml, long total, LongConsumer progress) {
         byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(CORE_MAGIC.length() + 4 + bytes.length);
         buf.put(CORE_MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(bytes.length).put(bytes).flip();
-        writeAtomically(file, buf, "dumping domain", memoryKiB, progress);
+        writeAtomically(file, buf, "dumping domain", total, progress);
     }
 
-    static SaveImage read(Path file, ProgressListener progress) {
+    static SaveImage read(Path file) {
         byte[] all;
         try {
             all = Files.readAllBytes(file);
@@ -66,12 +67,10 @@ record SaveImage(String xml, boolean paused) {
             throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.TEST, "length of metadata out of range");
         }
         String xml = new String(all, buf.position(), len, StandardCharsets.UTF_8);
-        progress.progress(len, len);
         return new SaveImage(xml, paused);
     }
 
-    private static void writeAtomically(Path file, ByteBuffer data, String what, long total,
-            ProgressListener progress) {
+    private static void writeAtomically(Path file, ByteBuffer data, String what, long total, LongConsumer progress) {
         Path abs = file.toAbsolutePath();
         Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
         try {
@@ -81,7 +80,7 @@ record SaveImage(String xml, boolean paused) {
                     ch.write(data);
                 }
                 ch.force(true);
-                progress.progress(total / 2, total);
+                progress.accept(total / 2);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -93,7 +92,7 @@ record SaveImage(String xml, boolean paused) {
             } catch (IOException ignored) {
                 // some file systems cannot sync a directory; the rename itself is done
             }
-            progress.progress(total, total);
+            progress.accept(total);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

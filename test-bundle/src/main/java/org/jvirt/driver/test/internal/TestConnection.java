@@ -15,11 +15,12 @@ import org.jvirt.api.DomainStatus;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.InterfaceStats;
+import org.jvirt.api.JobInfo;
+import org.jvirt.api.JobStats;
 import org.jvirt.api.MemoryFlag;
 import org.jvirt.api.MigrateFlag;
 import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.NodeInfo;
-import org.jvirt.api.ProgressListener;
 import org.jvirt.api.SecurityLabel;
 import org.jvirt.api.SecurityModel;
 import org.jvirt.api.TypedParameter;
@@ -27,27 +28,51 @@ import org.jvirt.api.VcpuFlag;
 import org.jvirt.api.VcpuInfo;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
-import org.jvirt.spi.DomainFilter;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
+import org.jvirt.spi.MigrationFinish;
 import org.jvirt.spi.MigrationStep;
 import org.jvirt.spi.NetworkConnection;
+import org.jvirt.spi.SchedulerType;
+import org.jvirt.spi.support.DomainDevices;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainJobs;
+import org.jvirt.spi.support.DomainList;
+import org.jvirt.spi.support.LocalHost;
 import org.jvirt.xml.DeviceDef;
 import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 import org.jvirt.xml.InterfaceDef;
 
-/** One connection to a test host. All state lives in the shared {@link TestHost}, guarded by its lock. */
+import static org.jvirt.spi.Procedure.checkFlags;
+
+/**
+ * One connection to a test host. All state lives in the shared {@link TestHost}, guarded by its lock. Each
+ * entry refuses the flag bits libvirt 9.0's test driver refuses, naming the same function.
+ */
 final class TestConnection implements DriverConnection {
     static final int MAX_VCPUS = 32;
     static final long VERSION = 2; // libvirt's test driver reports hypervisor version 0.0.2
 
+    // the flags libvirt 9.0's test driver takes (virCheckFlags in src/test/test_driver.c)
+    private static final int DEFINE_VALIDATE = 1;
+    private static final int START_VALIDATE = 16;
+    private static final int DESTROY_GRACEFUL = 1;
+    private static final int REBOOT_FLAGS = 0x1f; // DEFAULT, ACPI_POWER_BTN, GUEST_AGENT, INITCTL, SIGNAL, PARAVIRT
+    private static final int DUMP_CRASH = 1;
+    private static final int UNDEFINE_FLAGS = 0x3; // MANAGED_SAVE, SNAPSHOTS_METADATA: neither exists here
+    private static final int XML_FLAGS = XmlFlag.SECURE.bit() | XmlFlag.INACTIVE.bit() | XmlFlag.MIGRATABLE.bit();
+    private static final int MODIFY_FLAGS = ModifyFlag.LIVE.bit() | ModifyFlag.CONFIG.bit();
+    private static final int MEMORY_FLAGS = MemoryFlag.LIVE.bit() | MemoryFlag.CONFIG.bit() | MemoryFlag.MAXIMUM.bit();
+    private static final int VCPU_FLAGS = VcpuFlag.LIVE.bit() | VcpuFlag.CONFIG.bit() | VcpuFlag.MAXIMUM.bit();
+    private static final int MIGRATE_FLAGS = migrateFlags();
+
     private final TestDriver driver;
     private final TestHost host;
     private final String uri;
-    private final EventSink sink;
+    private final DomainEvents events;
     private final TestNetworks networks;
     private boolean closed;
 
@@ -55,50 +80,63 @@ final class TestConnection implements DriverConnection {
         this.driver = driver;
         this.host = host;
         this.uri = uri;
-        this.sink = sink;
+        this.events = new DomainEvents(sink, ErrorDomain.TEST);
         this.networks = new TestNetworks(host);
-        host.sinks.add(sink);
+        host.events.add(events);
+    }
+
+    private static int migrateFlags() {
+        int m = 0;
+        for (MigrateFlag f : MigrateFlag.values()) {
+            m |= f.bit();
+        }
+        return m;
     }
 
     // ---- the connection --------------------------------------------------------------------------
 
     @Override
-    public String type() {
+    public String connectGetType() {
         return "TEST";
     }
 
     @Override
-    public String uri() {
+    public String connectGetURI() {
         return uri;
     }
 
     @Override
-    public long version() {
+    public long connectGetVersion() {
         return VERSION;
     }
 
     @Override
-    public int maxVcpus(String type) {
+    public String connectGetHostname() {
+        return LocalHost.hostname(); // libvirt's test driver answers with this machine's name
+    }
+
+    @Override
+    public int connectGetMaxVcpus(String type) {
         return MAX_VCPUS;
     }
 
     @Override
-    public String capabilities() {
+    public String connectGetCapabilities() {
         synchronized (host) {
             return TestCapabilities.format(host.node);
         }
     }
 
     @Override
-    public NodeInfo nodeInfo() {
+    public NodeInfo nodeGetInfo() {
         return host.node;
     }
 
     @Override
-    public long freeMemory() {
+    public long nodeGetFreeMemory() {
         synchronized (host) {
             long used = 0;
-            for (TestDomain d : host.byName.values()) {
+            for (TestDomain d : host.domains()) {
                 if (d.isActive()) {
                     used += currentMemory(d.live);
                 }
@@ -108,7 +146,8 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public CpuMap cpuMap() {
+    public CpuMap nodeGetCPUMap(int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testNodeGetCPUMap");
         BitSet online = new BitSet(8);
         online.set(0);
         online.set(2);
@@ -117,12 +156,27 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public SecurityModel securityModel() {
+    public SecurityModel nodeGetSecurityModel() {
         return new SecurityModel("testSecurity", "");
     }
 
     @Override
-    public SecurityLabel securityLabel(DomainRef dom) {
+    public boolean connectIsSecure() {
+        return true;
+    }
+
+    @Override
+    public boolean connectIsEncrypted() {
+        return false;
+    }
+
+    @Override
+    public boolean connectIsAlive() {
+        return true;
+    }
+
+    @Override
+    public SecurityLabel domainGetSecurityLabel(DomainRef dom) {
         synchronized (host) {
             return find(dom).isActive() ? new SecurityLabel("libvirt-test", true) : new SecurityLabel("", false);
         }
@@ -134,105 +188,102 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void close() {
+    public void connectClose() {
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
         }
-        host.sinks.remove(sink);
+        host.events.remove(events);
+        events.close();
         driver.release(host, uri.substring("test://".length()));
+    }
+
+    // ---- events ------------------------------------------------------------------------------------
+
+    @Override
+    public int connectDomainEventCallbackRegisterAny(int eventId, DomainRef dom) {
+        return events.register(eventId, dom);
+    }
+
+    @Override
+    public void connectDomainEventCallbackDeregisterAny(int callbackId) {
+        events.deregister(callbackId);
     }
 
     // ---- listing and lookup ------------------------------------------------------------------------
 
     @Override
-    public int[] listDomainIds() {
+    public int[] connectListDomains(int maxids) {
         synchronized (host) {
-            return host.byName.values().stream().filter(TestDomain::isActive).mapToInt(d -> d.id).sorted().toArray();
+            return host.domains.activeIds(maxids);
         }
     }
 
     @Override
-    public List<String> listDefinedDomainNames() {
+    public int connectNumOfDomains() {
         synchronized (host) {
-            return host.byName.values().stream().filter(d -> !d.isActive()).map(TestDomain::name).sorted().toList();
+            return host.domains.numActive();
         }
     }
 
     @Override
-    public List<DomainRef> listAllDomains(int flags) {
+    public List<String> connectListDefinedDomains(int maxnames) {
         synchronized (host) {
-            List<DomainRef> out = new ArrayList<>(host.byName.size());
-            for (TestDomain d : host.byName.values()) {
-                if (flags == 0 || DomainFilter.matches(flags, d.state, d.persistent != null, d.autostart, false, false,
-                        false)) {
-                    out.add(d.ref());
-                }
-            }
-            return out;
+            return host.domains.inactiveNames(maxnames);
         }
     }
 
     @Override
-    public DomainRef lookupById(int id) {
+    public int connectNumOfDefinedDomains() {
         synchronized (host) {
-            for (TestDomain d : host.byName.values()) {
-                if (d.id == id) {
-                    return d.ref();
-                }
-            }
+            return host.domains.numInactive();
         }
-        throw new VirtException(ErrorCode.NO_DOMAIN, ErrorDomain.TEST, "no domain with matching id " + id);
     }
 
     @Override
-    public DomainRef lookupByName(String name) {
+    public List<DomainRef> connectListAllDomains(int flags) {
+        checkFlags(flags, DomainList.LIST_FILTERS_ALL, ErrorDomain.TEST, "testConnectListAllDomains");
         synchronized (host) {
-            TestDomain d = host.byName.get(name);
-            if (d != null) {
-                return d.ref();
-            }
+            return host.domains.listAll(flags);
         }
-        throw new VirtException(ErrorCode.NO_DOMAIN, ErrorDomain.TEST, "no domain with matching name '" + name + "'");
     }
 
     @Override
-    public DomainRef lookupByUUID(UUID uuid) {
+    public DomainRef domainLookupByID(int id) {
         synchronized (host) {
-            TestDomain d = host.byUuid.get(uuid);
-            if (d != null) {
-                return d.ref();
-            }
+            return host.domains.lookupByID(id).ref();
         }
-        throw new VirtException(ErrorCode.NO_DOMAIN, ErrorDomain.TEST, "no domain with matching uuid '" + uuid + "'");
+    }
+
+    @Override
+    public DomainRef domainLookupByName(String name) {
+        synchronized (host) {
+            return host.domains.lookupByName(name).ref();
+        }
+    }
+
+    @Override
+    public DomainRef domainLookupByUUID(UUID uuid) {
+        synchronized (host) {
+            return host.domains.lookupByUUID(uuid).ref();
+        }
     }
 
     /** The domain a ref names; callers hold the host's lock. */
     private TestDomain find(DomainRef ref) {
-        TestDomain d = host.byUuid.get(ref.uuid());
-        if (d == null) {
-            throw new VirtException(ErrorCode.NO_DOMAIN, ErrorDomain.TEST,
-                    "no domain with matching uuid '" + ref.uuid() + "' (" + ref.name() + ")");
-        }
-        return d;
-    }
-
-    private static TestDomain requireActive(TestDomain d) {
-        if (!d.isActive()) {
-            throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST, "domain is not running");
-        }
-        return d;
+        return host.domains.get(ref);
     }
 
     // ---- creation ----------------------------------------------------------------------------------
 
     @Override
-    public DomainRef defineXML(String xml) {
+    public DomainRef domainDefineXMLFlags(String xml, int flags) {
+        checkFlags(flags, DEFINE_VALIDATE, ErrorDomain.TEST, "testDomainDefineXMLFlags");
         DomainDef def = DomainXml.parse(xml, host.hooks);
         synchronized (host) {
-            TestDomain d = checkUnique(def, false);
+            TestDomain d = host.domains.checkUnique(def, false);
             boolean updated = d != null;
             if (d == null) {
                 d = new TestDomain(def);
@@ -247,10 +298,11 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public DomainRef createXML(String xml) {
+    public DomainRef domainCreateXML(String xml, int flags) {
+        checkFlags(flags, START_VALIDATE, ErrorDomain.TEST, "testDomainCreateXML"); // it cannot start paused, as libvirt's
         DomainDef def = DomainXml.parse(xml, host.hooks);
         synchronized (host) {
-            TestDomain d = checkUnique(def, true);
+            TestDomain d = host.domains.checkUnique(def, true);
             if (d == null) {
                 d = new TestDomain(null);
                 d.live = def;
@@ -265,64 +317,41 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public DomainRef createXML(String xml, int flags) {
-        if (flags != 0) {
-            throw DriverConnection.unsupportedFlags(flags, "testDomainCreateXML"); // as libvirt's test driver
-        }
-        return createXML(xml);
-    }
-
-    @Override
-    public DomainRef create(DomainRef dom, int flags) {
-        if (flags != 0) {
-            throw DriverConnection.unsupportedFlags(flags, "testDomainCreateWithFlags");
-        }
-        return create(dom);
-    }
-
-    /** The existing domain a new definition replaces, or null; refuses clashes of name or uuid. */
-    private TestDomain checkUnique(DomainDef def, boolean mustBeInactive) {
-        TestDomain byName = host.byName.get(def.getName());
-        TestDomain byUuid = host.byUuid.get(def.getUuid());
-        if (byName != null && byName != byUuid) {
-            throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.TEST, "domain '" + def.getName()
-                    + "' already exists with uuid " + byName.current().getUuid());
-        }
-        if (byUuid != null && byName == null) {
-            throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.TEST, "domain '" + byUuid.name()
-                    + "' is already defined with uuid " + def.getUuid());
-        }
-        if (mustBeInactive && byName != null && byName.isActive()) {
-            throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST, "domain '" + def.getName()
-                    + "' is already active");
-        }
-        return byName;
-    }
-
-    @Override
-    public DomainRef restore(String file, ProgressListener progress) {
-        SaveImage image = SaveImage.read(Path.of(file), progress);
+    public void domainRestoreFlags(String from, String dxml, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainRestoreFlags");
+        refuseXmlChange(dxml);
+        SaveImage image = SaveImage.read(Path.of(from));
         DomainDef def = DomainXml.parse(image.xml(), host.hooks);
         synchronized (host) {
-            TestDomain d = checkUnique(def, true);
-            if (d == null) {
-                d = new TestDomain(null);
-                host.put(d);
+            TestDomain d = host.domains.checkUnique(def, true);
+            try (DomainJobs.Job job = host.jobs.start(new DomainRef(def.getName(), def.getUuid(), -1),
+                    DomainJobs.OPERATION_RESTORE, image.xml().length())) {
+                if (d == null) {
+                    d = new TestDomain(null);
+                    host.put(d);
+                }
+                d.live = def;
+                host.start(d, DomainStatus.RUNNING_RESTORED);
+                if (image.paused()) {
+                    d.setState(DomainState.PAUSED, DomainStatus.PAUSED_USER);
+                }
+                host.emit(d, DomainEventType.STARTED, DomainEventType.STARTED_RESTORED);
+                job.succeed();
             }
-            d.live = def;
-            host.start(d, DomainStatus.RUNNING_RESTORED);
-            if (image.paused()) {
-                d.setState(DomainState.PAUSED, DomainStatus.PAUSED_USER);
-            }
-            host.emit(d, DomainEventType.STARTED, DomainEventType.STARTED_RESTORED);
-            return d.ref();
+        }
+    }
+
+    /** libvirt's test driver cannot change the XML of a saved image. */
+    private static void refuseXmlChange(String dxml) {
+        if (dxml != null) {
+            throw new VirtException(ErrorCode.ARGUMENT_UNSUPPORTED, ErrorDomain.TEST, "xml modification unsupported");
         }
     }
 
     // ---- one domain --------------------------------------------------------------------------------
 
     @Override
-    public String osType(DomainRef dom) {
+    public String domainGetOSType(DomainRef dom) {
         synchronized (host) {
             find(dom);
             return "linux"; // as libvirt's test driver, whatever the XML says
@@ -330,7 +359,7 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public DomainInfo info(DomainRef dom) {
+    public DomainInfo domainGetInfo(DomainRef dom) {
         synchronized (host) {
             TestDomain d = find(dom);
             DomainDef def = d.current();
@@ -348,7 +377,8 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public DomainStatus state(DomainRef dom) {
+    public DomainStatus domainGetState(DomainRef dom, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainGetState");
         synchronized (host) {
             TestDomain d = find(dom);
             return new DomainStatus(d.state, d.reason);
@@ -356,34 +386,34 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public String xmlDesc(DomainRef dom, int flags) {
-        DomainDef def;
-        int id;
+    public String domainGetXMLDesc(DomainRef dom, int flags) {
+        checkFlags(flags, XML_FLAGS, ErrorDomain.TEST, "testDomainGetXMLDesc"); // MIGRATABLE changes nothing for a test domain
         synchronized (host) {
             TestDomain d = find(dom);
             boolean inactive = (flags & XmlFlag.INACTIVE.bit()) != 0 && d.persistent != null;
-            def = inactive ? d.persistent : d.current();
-            id = inactive ? -1 : d.id;
+            DomainDef def = inactive ? d.persistent : d.current();
+            int id = inactive ? -1 : d.id;
             return DomainXml.format(def, new DomainXml.Format(id, (flags & XmlFlag.SECURE.bit()) != 0, inactive));
         }
     }
 
     @Override
-    public boolean isActive(DomainRef dom) {
+    public boolean domainIsActive(DomainRef dom) {
         synchronized (host) {
             return find(dom).isActive();
         }
     }
 
     @Override
-    public boolean isPersistent(DomainRef dom) {
+    public boolean domainIsPersistent(DomainRef dom) {
         synchronized (host) {
             return find(dom).persistent != null;
         }
     }
 
     @Override
-    public DomainRef create(DomainRef dom) {
+    public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainCreateWithFlags"); // it cannot start paused, as libvirt's
         synchronized (host) {
             TestDomain d = find(dom);
             if (d.isActive()) {
@@ -397,16 +427,18 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void destroy(DomainRef dom) {
+    public void domainDestroyFlags(DomainRef dom, int flags) {
+        checkFlags(flags, DESTROY_GRACEFUL, ErrorDomain.TEST, "testDomainDestroyFlags");
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
+            TestDomain d = DomainList.checkActive(find(dom));
             host.stop(d, DomainStatus.SHUTOFF_DESTROYED);
             host.emit(d, DomainEventType.STOPPED, DomainEventType.STOPPED_DESTROYED);
         }
     }
 
     @Override
-    public void shutdown(DomainRef dom) {
+    public void domainShutdownFlags(DomainRef dom, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainShutdownFlags");
         synchronized (host) {
             TestDomain d = find(dom);
             if (d.state != DomainState.RUNNING && d.state != DomainState.PAUSED) {
@@ -419,9 +451,10 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void reboot(DomainRef dom) {
+    public void domainReboot(DomainRef dom, int flags) {
+        checkFlags(flags, REBOOT_FLAGS, ErrorDomain.TEST, "testDomainReboot");
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
+            TestDomain d = DomainList.checkActive(find(dom));
             lifecycleAction(d, d.current().getOnReboot(), DomainStatus.SHUTOFF_SHUTDOWN,
                     DomainEventType.STOPPED_SHUTDOWN);
         }
@@ -441,10 +474,10 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void suspend(DomainRef dom) {
+    public void domainSuspend(DomainRef dom) {
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
-            if (d.state != DomainState.RUNNING) {
+            TestDomain d = find(dom);
+            if (d.state == DomainState.SHUTOFF || d.state == DomainState.PAUSED) {
                 throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.TEST, "domain '" + d.name()
                         + "' not running");
             }
@@ -454,9 +487,9 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void resume(DomainRef dom) {
+    public void domainResume(DomainRef dom) {
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
+            TestDomain d = find(dom);
             if (d.state != DomainState.PAUSED) {
                 throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.TEST, "domain '" + d.name()
                         + "' not paused");
@@ -467,28 +500,43 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void save(DomainRef dom, String file, ProgressListener progress) {
+    public void domainSaveFlags(DomainRef dom, String to, String dxml, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainSaveFlags");
+        refuseXmlChange(dxml);
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
-            String xml = DomainXml.format(d.live, new DomainXml.Format(-1, true, false));
-            SaveImage.write(Path.of(file), new SaveImage(xml, d.state == DomainState.PAUSED),
-                    currentMemory(d.live), progress);
-            host.stop(d, DomainStatus.SHUTOFF_SAVED);
-            host.emit(d, DomainEventType.STOPPED, DomainEventType.STOPPED_SAVED);
+            TestDomain d = DomainList.checkActive(find(dom));
+            long bytes = currentMemory(d.live) * 1024;
+            try (DomainJobs.Job job = host.jobs.start(d.ref(), DomainJobs.OPERATION_SAVE, bytes).countsMemory()) {
+                String xml = DomainXml.format(d.live, new DomainXml.Format(-1, true, false));
+                SaveImage.write(Path.of(to), new SaveImage(xml, d.state == DomainState.PAUSED), bytes, job::progress);
+                host.stop(d, DomainStatus.SHUTOFF_SAVED);
+                host.emit(d, DomainEventType.STOPPED, DomainEventType.STOPPED_SAVED);
+                job.succeed();
+            }
         }
     }
 
     @Override
-    public void coreDump(DomainRef dom, String file, ProgressListener progress) {
+    public void domainCoreDump(DomainRef dom, String to, int flags) {
+        checkFlags(flags, DUMP_CRASH, ErrorDomain.TEST, "testDomainCoreDumpWithFormat");
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
-            String xml = DomainXml.format(d.live, new DomainXml.Format(d.id, false, false));
-            SaveImage.writeCore(Path.of(file), xml, currentMemory(d.live), progress);
+            TestDomain d = DomainList.checkActive(find(dom));
+            long bytes = currentMemory(d.live) * 1024;
+            try (DomainJobs.Job job = host.jobs.start(d.ref(), DomainJobs.OPERATION_DUMP, bytes)) {
+                String xml = DomainXml.format(d.live, new DomainXml.Format(d.id, false, false));
+                SaveImage.writeCore(Path.of(to), xml, bytes, job::progress);
+                if ((flags & DUMP_CRASH) != 0) {
+                    host.stop(d, DomainStatus.SHUTOFF_CRASHED);
+                    host.emit(d, DomainEventType.STOPPED, DomainEventType.STOPPED_CRASHED);
+                }
+                job.succeed();
+            }
         }
     }
 
     @Override
-    public void undefine(DomainRef dom) {
+    public void domainUndefineFlags(DomainRef dom, int flags) {
+        checkFlags(flags, UNDEFINE_FLAGS, ErrorDomain.TEST, "testDomainUndefineFlags");
         synchronized (host) {
             TestDomain d = find(dom);
             if (d.persistent == null) {
@@ -506,14 +554,14 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public boolean getAutostart(DomainRef dom) {
+    public boolean domainGetAutostart(DomainRef dom) {
         synchronized (host) {
             return find(dom).autostart;
         }
     }
 
     @Override
-    public void setAutostart(DomainRef dom, boolean autostart) {
+    public void domainSetAutostart(DomainRef dom, boolean autostart) {
         synchronized (host) {
             TestDomain d = find(dom);
             if (d.persistent == null) {
@@ -525,14 +573,14 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public long maxMemory(DomainRef dom) {
+    public long domainGetMaxMemory(DomainRef dom) {
         synchronized (host) {
             return find(dom).current().getMemoryKiB();
         }
     }
 
     @Override
-    public void setMaxMemory(DomainRef dom, long kib) {
+    public void domainSetMaxMemory(DomainRef dom, long kib) {
         synchronized (host) {
             TestDomain d = find(dom);
             for (DomainDef def : defs(d, d.isActive() ? ModifyFlag.LIVE.bit() : ModifyFlag.CONFIG.bit())) {
@@ -545,11 +593,12 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void setMemory(DomainRef dom, long kib, int flags) {
+    public void domainSetMemoryFlags(DomainRef dom, long kib, int flags) {
+        checkFlags(flags, MEMORY_FLAGS, ErrorDomain.TEST, "testDomainSetMemoryFlags");
         synchronized (host) {
             TestDomain d = find(dom);
             boolean max = (flags & MemoryFlag.MAXIMUM.bit()) != 0;
-            for (DomainDef def : defs(d, flags & (MemoryFlag.LIVE.bit() | MemoryFlag.CONFIG.bit()))) {
+            for (DomainDef def : defs(d, flags)) {
                 if (max) {
                     def.setMemoryKiB(kib);
                     if (def.getCurrentMemoryKiB() > kib) {
@@ -567,11 +616,12 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void setVcpus(DomainRef dom, int count, int flags) {
+    public void domainSetVcpusFlags(DomainRef dom, int nvcpus, int flags) {
+        checkFlags(flags, VCPU_FLAGS, ErrorDomain.TEST, "testDomainSetVcpusFlags");
         synchronized (host) {
-            if (count > MAX_VCPUS) {
+            if (nvcpus > MAX_VCPUS) {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST,
-                        "requested cpu amount exceeds maximum supported amount (" + count + " > " + MAX_VCPUS + ")");
+                        "requested cpu amount exceeds maximum supported amount (" + nvcpus + " > " + MAX_VCPUS + ")");
             }
             TestDomain d = find(dom);
             boolean max = (flags & VcpuFlag.MAXIMUM.bit()) != 0;
@@ -582,58 +632,46 @@ final class TestConnection implements DriverConnection {
             }
             List<DomainDef> targets = defs(d, max && where == 0 ? VcpuFlag.CONFIG.bit() : where);
             for (DomainDef def : targets) {
-                if (!max && count > def.getVcpus()) {
+                if (!max && nvcpus > def.getVcpus()) {
                     throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST,
-                            "requested cpu amount exceeds maximum (" + count + " > " + def.getVcpus() + ")");
+                            "requested cpu amount exceeds maximum (" + nvcpus + " > " + def.getVcpus() + ")");
                 }
             }
             for (DomainDef def : targets) {
                 if (max) {
-                    def.setVcpus(count);
-                    if (def.getCurrentVcpus() > count) {
-                        def.setCurrentVcpus(count);
+                    def.setVcpus(nvcpus);
+                    if (def.getCurrentVcpus() > nvcpus) {
+                        def.setCurrentVcpus(nvcpus);
                     }
                 } else {
-                    def.setCurrentVcpus(count == def.getVcpus() ? 0 : count);
+                    def.setCurrentVcpus(nvcpus == def.getVcpus() ? 0 : nvcpus);
                 }
             }
         }
     }
 
-    /** The definitions a LIVE/CONFIG flag pair selects (none set: the current state). */
-    private List<DomainDef> defs(TestDomain d, int where) {
-        boolean live = (where & ModifyFlag.LIVE.bit()) != 0;
-        boolean config = (where & ModifyFlag.CONFIG.bit()) != 0;
-        if (!live && !config) {
-            live = d.isActive();
-            config = !live;
-        }
+    /** The definitions a LIVE/CONFIG flag pair selects, as virDomainObjUpdateModificationImpact. */
+    private static List<DomainDef> defs(TestDomain d, int flags) {
+        DomainList.Impact impact = DomainList.modificationImpact(d, flags);
         List<DomainDef> out = new ArrayList<>(2);
-        if (live) {
-            if (!d.isActive()) {
-                throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST, "domain is not running");
-            }
+        if (impact.live()) {
             out.add(d.live);
         }
-        if (config) {
-            if (d.persistent == null) {
-                throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST,
-                        "transient domains do not have any persistent config");
-            }
+        if (impact.config()) {
             out.add(d.persistent);
         }
         return out;
     }
 
     @Override
-    public int maxVcpus(DomainRef dom) {
+    public int domainGetMaxVcpus(DomainRef dom) {
         synchronized (host) {
             return find(dom).current().getVcpus();
         }
     }
 
     @Override
-    public List<VcpuInfo> vcpus(DomainRef dom) {
+    public List<VcpuInfo> domainGetVcpus(DomainRef dom, int maxinfo, int maplen) {
         synchronized (host) {
             TestDomain d = find(dom);
             if (!d.isActive()) {
@@ -645,9 +683,15 @@ final class TestConnection implements DriverConnection {
             all.set(0, hostCpus);
             long base = System.currentTimeMillis() * 1000L; // libvirt fakes an increasing time from the clock
             int n = currentVcpus(d.live);
+            if (maxinfo > 0) {
+                n = Math.min(n, maxinfo);
+            }
             List<VcpuInfo> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                BitSet map = d.pinning.getOrDefault(i, all);
+                BitSet map = (BitSet) d.pinning.getOrDefault(i, all).clone();
+                if (maplen > 0 && maplen < Integer.MAX_VALUE / 8) {
+                    map.clear(maplen * 8, Math.max(maplen * 8, map.length()));
+                }
                 out.add(new VcpuInfo(i, 1, base / 10, map.length() - 1, map));
             }
             return out;
@@ -655,7 +699,8 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void pinVcpu(DomainRef dom, int vcpu, BitSet cpus) {
+    public void domainPinVcpuFlags(DomainRef dom, int vcpu, BitSet cpumap, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainPinVcpuFlags");
         synchronized (host) {
             TestDomain d = find(dom);
             if (!d.isActive()) {
@@ -666,31 +711,34 @@ final class TestConnection implements DriverConnection {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST,
                         "requested vcpu '" + vcpu + "' is not present in the domain");
             }
-            if (cpus.length() > host.node.maxCpus()) {
+            if (cpumap.length() > host.node.maxCpus()) {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST,
-                        "cpu " + (cpus.length() - 1) + " is not present on the host");
+                        "cpu " + (cpumap.length() - 1) + " is not present on the host");
             }
-            d.pinning.put(vcpu, cpus);
+            d.pinning.put(vcpu, (BitSet) cpumap.clone());
         }
     }
 
     @Override
-    public String schedulerType(DomainRef dom) {
+    public SchedulerType domainGetSchedulerType(DomainRef dom) {
         synchronized (host) {
             find(dom);
-            return "fair";
+            return new SchedulerType("fair", 1);
         }
     }
 
     @Override
-    public List<TypedParameter> schedulerParameters(DomainRef dom) {
+    public List<TypedParameter> domainGetSchedulerParametersFlags(DomainRef dom, int nparams, int flags) {
+        // libvirt's takes no flags here, not even the front end's VIR_TYPED_PARAM_STRING_OKAY
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainGetSchedulerParametersFlags");
         synchronized (host) {
             return List.of(TypedParameter.ofUInt("weight", find(dom).schedulerWeight));
         }
     }
 
     @Override
-    public void setSchedulerParameters(DomainRef dom, List<TypedParameter> params) {
+    public void domainSetSchedulerParametersFlags(DomainRef dom, List<TypedParameter> params, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainSetSchedulerParametersFlags");
         synchronized (host) {
             TestDomain d = find(dom);
             Integer weight = null;
@@ -711,16 +759,17 @@ final class TestConnection implements DriverConnection {
         }
     }
 
-    // ---- devices -----------------------------------------------------------------------------------
+    // ---- devices (libvirt 9.0's test driver has none; jvirt's attaches disks and interfaces) ---------
 
     @Override
-    public void attachDevice(DomainRef dom, String xml, int flags) {
+    public void domainAttachDeviceFlags(DomainRef dom, String xml, int flags) {
+        checkFlags(flags, MODIFY_FLAGS, ErrorDomain.TEST, "testDomainAttachDeviceFlags");
         DeviceDef dev = DomainXml.parseDevice(xml);
         synchronized (host) {
             TestDomain d = find(dom);
             List<DomainDef> targets = defs(d, flags);
             for (DomainDef def : targets) {
-                checkNoClash(def, dev);
+                checkAttachable(def, dev);
             }
             for (DomainDef def : targets) {
                 DomainDef work = def.copy();
@@ -733,7 +782,8 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public void detachDevice(DomainRef dom, String xml, int flags) {
+    public void domainDetachDeviceFlags(DomainRef dom, String xml, int flags) {
+        checkFlags(flags, MODIFY_FLAGS, ErrorDomain.TEST, "testDomainDetachDeviceFlags");
         DeviceDef partial = DomainXml.parsePartialDevice(xml);
         synchronized (host) {
             TestDomain d = find(dom);
@@ -762,25 +812,12 @@ final class TestConnection implements DriverConnection {
         }
     }
 
-    private static void checkNoClash(DomainDef def, DeviceDef dev) {
-        if (dev instanceof DiskDef disk) {
-            for (DiskDef other : def.getDisks()) {
-                if (other.getTargetDev() != null && other.getTargetDev().equals(disk.getTargetDev())) {
-                    throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.TEST,
-                            "target " + disk.getTargetDev() + " already exists");
-                }
-            }
-        } else if (dev instanceof InterfaceDef nic && nic.getMac() != null) {
-            for (InterfaceDef other : def.getInterfaces()) {
-                if (nic.getMac().equalsIgnoreCase(String.valueOf(other.getMac()))) {
-                    throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.TEST,
-                            "interface with MAC " + nic.getMac() + " already exists");
-                }
-            }
-        } else if (!(dev instanceof InterfaceDef)) {
+    private static void checkAttachable(DomainDef def, DeviceDef dev) {
+        if (!(dev instanceof DiskDef) && !(dev instanceof InterfaceDef)) {
             throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.TEST,
                     "the test driver attaches and detaches disks and interfaces only");
         }
+        DomainDevices.checkNoClash(def, dev, ErrorDomain.TEST);
     }
 
     private static void addDevice(DomainDef def, DeviceDef dev) {
@@ -813,13 +850,13 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public BlockStats blockStats(DomainRef dom, String device) {
+    public BlockStats domainBlockStats(DomainRef dom, String path) {
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
-            boolean known = d.live.getDisks().stream().anyMatch(k -> device.equals(k.getTargetDev())
-                    || device.equals(k.getSourcePath()));
+            TestDomain d = DomainList.checkActive(find(dom));
+            boolean known = d.live.getDisks().stream().anyMatch(k -> path.equals(k.getTargetDev())
+                    || path.equals(k.getSourcePath()));
             if (!known) {
-                throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST, "invalid path: " + device);
+                throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST, "invalid path: " + path);
             }
         }
         long base = System.currentTimeMillis() * 1000L;
@@ -827,9 +864,9 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
-    public InterfaceStats interfaceStats(DomainRef dom, String device) {
+    public InterfaceStats domainInterfaceStats(DomainRef dom, String device) {
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
+            TestDomain d = DomainList.checkActive(find(dom));
             boolean known = d.live.getInterfaces().stream().anyMatch(i -> device.equals(i.getTargetDev())
                     || device.equalsIgnoreCase(String.valueOf(i.getMac())));
             if (!known) {
@@ -842,57 +879,90 @@ final class TestConnection implements DriverConnection {
                 base / 3_000_000L, base / 4_000_000L);
     }
 
-    // ---- migration between test hosts of this process -----------------------------------------------
+    // ---- jobs (libvirt 9.0's test driver has none; the API's progress listeners are built on them) ----
+    // Answered without the host's lock, which a running job holds.
 
     @Override
-    public MigrationStep migrateBegin(DomainRef dom, int flags) {
+    public JobInfo domainGetJobInfo(DomainRef dom) {
+        find(dom);
+        return host.jobs.info(dom);
+    }
+
+    @Override
+    public JobStats domainGetJobStats(DomainRef dom, int flags) {
+        checkFlags(flags, DomainJobs.STATS_FLAGS, ErrorDomain.TEST, "testDomainGetJobStats");
+        find(dom);
+        return host.jobs.stats(dom, flags);
+    }
+
+    @Override
+    public void domainAbortJob(DomainRef dom) {
+        find(dom);
+        host.jobs.abort(dom);
+    }
+
+    // ---- migration between test hosts of this process (libvirt's test driver has none) ----------------
+
+    @Override
+    public MigrationStep domainMigrateBegin3(DomainRef dom, String xmlin, int flags, String dname, long bandwidth) {
+        checkFlags(flags, MIGRATE_FLAGS, ErrorDomain.TEST, "testDomainMigrateBegin3");
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
-            String xml = DomainXml.format(d.live, new DomainXml.Format(-1, true, false));
+            TestDomain d = DomainList.checkActive(find(dom));
+            String xml = xmlin != null ? xmlin : DomainXml.format(d.live, new DomainXml.Format(-1, true, false));
             return new MigrationStep(xml, stateCookie(d.state == DomainState.PAUSED));
         }
     }
 
     @Override
-    public MigrationStep migratePrepare(String xml, byte[] cookie, String uri, int flags, String newName) {
-        DomainDef def = DomainXml.parse(xml, host.hooks);
-        if (newName != null) {
-            def.setName(newName);
+    public MigrationStep domainMigratePrepare3(byte[] cookieIn, String uriIn, int flags, String dname,
+            long bandwidth, String domXml) {
+        checkFlags(flags, MIGRATE_FLAGS, ErrorDomain.TEST, "testDomainMigratePrepare3");
+        DomainDef def = DomainXml.parse(domXml, host.hooks);
+        if (dname != null) {
+            def.setName(dname);
         }
         synchronized (host) {
-            checkUnique(def, true);
+            host.domains.checkUnique(def, true);
             host.incoming.put(def.getName(), def);
-            return new MigrationStep(this.uri, cookie);
+            return new MigrationStep(this.uri, cookieIn);
         }
     }
 
     @Override
-    public byte[] migratePerform(DomainRef dom, String uri, byte[] cookie, int flags, long bandwidthMiBs,
-            ProgressListener progress) {
+    public byte[] domainMigratePerform3(DomainRef dom, String xmlin, byte[] cookieIn, String dconnuri, String uri,
+            int flags, String dname, long bandwidth) {
+        checkFlags(flags, MIGRATE_FLAGS, ErrorDomain.TEST, "testDomainMigratePerform3");
         synchronized (host) {
-            TestDomain d = requireActive(find(dom));
-            long total = currentMemory(d.live);
-            for (int i = 1; i <= 4; i++) {
-                progress.progress(total * i / 4, total);
+            TestDomain d = DomainList.checkActive(find(dom));
+            long total = currentMemory(d.live) * 1024;
+            try (DomainJobs.Job job = host.jobs.start(d.ref(), DomainJobs.OPERATION_MIGRATION_OUT, total)
+                    .countsMemory()) {
+                for (int i = 1; i <= 4; i++) {
+                    job.checkAborted();
+                    job.progress(total * i / 4);
+                }
+                boolean paused = d.state == DomainState.PAUSED || (flags & MigrateFlag.PAUSED.bit()) != 0;
+                d.setState(DomainState.PAUSED, DomainStatus.PAUSED_MIGRATION);
+                job.succeed();
+                return stateCookie(paused);
             }
-            boolean paused = d.state == DomainState.PAUSED || (flags & MigrateFlag.PAUSED.bit()) != 0;
-            d.setState(DomainState.PAUSED, DomainStatus.PAUSED_MIGRATION);
-            return stateCookie(paused);
         }
     }
 
     @Override
-    public DomainRef migrateFinish(String name, byte[] cookie, int flags, boolean cancelled) {
+    public MigrationFinish domainMigrateFinish3(String dname, byte[] cookieIn, String dconnuri, String uri,
+            int flags, boolean cancelled) {
+        checkFlags(flags, MIGRATE_FLAGS, ErrorDomain.TEST, "testDomainMigrateFinish3");
         synchronized (host) {
-            DomainDef def = host.incoming.remove(name);
+            DomainDef def = host.incoming.remove(dname);
             if (def == null) {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST,
-                        "no incoming migration of domain '" + name + "'");
+                        "no incoming migration of domain '" + dname + "'");
             }
             if (cancelled) {
-                return null;
+                return new MigrationFinish(null, null);
             }
-            TestDomain d = checkUnique(def, true);
+            TestDomain d = host.domains.checkUnique(def, true);
             if (d == null) {
                 d = new TestDomain((flags & MigrateFlag.PERSIST_DEST.bit()) != 0 ? def.copy() : null);
                 host.put(d);
@@ -902,16 +972,17 @@ final class TestConnection implements DriverConnection {
             d.live = def;
             host.start(d, DomainStatus.RUNNING_MIGRATED);
             host.emit(d, DomainEventType.STARTED, DomainEventType.STARTED_MIGRATED);
-            if (cookie != null && cookie.length > 0 && cookie[0] == 1) {
+            if (cookieIn != null && cookieIn.length > 0 && cookieIn[0] == 1) {
                 d.setState(DomainState.PAUSED, DomainStatus.PAUSED_MIGRATION);
                 host.emit(d, DomainEventType.SUSPENDED, DomainEventType.SUSPENDED_MIGRATED);
             }
-            return d.ref();
+            return new MigrationFinish(d.ref(), null);
         }
     }
 
     @Override
-    public void migrateConfirm(DomainRef dom, byte[] cookie, int flags, boolean cancelled) {
+    public void domainMigrateConfirm3(DomainRef dom, byte[] cookieIn, int flags, boolean cancelled) {
+        checkFlags(flags, MIGRATE_FLAGS, ErrorDomain.TEST, "testDomainMigrateConfirm3");
         synchronized (host) {
             TestDomain d = find(dom);
             if (cancelled) {

@@ -3,13 +3,15 @@ package org.jvirt.driver.test.internal;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.jvirt.api.DomainState;
 import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.support.DomainObject;
 import org.jvirt.xml.DomainDef;
 
 /** One domain of a test host: its definitions and runtime state. Guarded by the host's lock. */
-final class TestDomain {
+final class TestDomain implements DomainObject {
     /** The persistent definition, or null for a transient domain. */
     DomainDef persistent;
     /** The running definition, or null when shut off. */
@@ -31,15 +33,40 @@ final class TestDomain {
         return live != null ? live : persistent;
     }
 
-    boolean isActive() {
-        return state.isActive();
+    @Override
+    public String name() {
+        DomainDef d = current();
+        return d != null ? d.getName() : ref.name(); // a transient domain that just stopped
     }
 
-    String name() {
-        return current().getName();
+    @Override
+    public UUID uuid() {
+        DomainDef d = current();
+        return d != null ? d.getUuid() : ref.uuid();
     }
 
-    DomainRef ref() {
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public DomainState state() {
+        return state;
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return persistent != null;
+    }
+
+    @Override
+    public boolean isAutostart() {
+        return autostart;
+    }
+
+    @Override
+    public DomainRef ref() {
         DomainRef r = ref;
         DomainDef d = current();
         if (d == null) {

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -25,7 +22,9 @@ import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.NodeInfo;
 import org.jvirt.api.VirtException;
-import org.jvirt.spi.EventSink;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainJobs;
+import org.jvirt.spi.support.DomainList;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 import org.jvirt.xml.NetworkXml;
@@ -80,14 +79,16 @@ final class TestHost {
 
     static final NodeInfo DEFAULT_NODE = new NodeInfo("i686", 3L * 1024 * 1024, 16, 1400, 2, 2, 2, 2);
 
-    final Map<String, TestDomain> byName = new LinkedHashMap<>();
-    final Map<UUID, TestDomain> byUuid = new LinkedHashMap<>();
+    /** The domains; its own lock only guards its indices, state changes hold the host's lock. */
+    final DomainList<TestDomain> domains = new DomainList<>(ErrorDomain.TEST);
+    /** Every connection's event callbacks: events go to those that asked for them. */
+    final DomainEvents.Hub events = new DomainEvents.Hub();
+    /** Save, dump, restore and migration jobs; answered without the host's lock, which a job holds. */
+    final DomainJobs jobs = new DomainJobs(ErrorDomain.TEST, events);
     final Map<String, TestNetwork> networks = new LinkedHashMap<>();
     final Map<String, DomainDef> incoming = new LinkedHashMap<>();
-    final List<EventSink> sinks = new CopyOnWriteArrayList<>();
     final TestXmlHooks hooks = new TestXmlHooks();
     NodeInfo node = DEFAULT_NODE;
-    private int nextId = 1;
     private int refs;
 
     static TestHost createDefault() {
@@ -219,13 +220,12 @@ final class TestHost {
     }
 
     void put(TestDomain d) {
-        byName.put(d.name(), d);
-        byUuid.put(d.current().getUuid(), d);
+        domains.add(d);
     }
 
     void remove(TestDomain d) {
-        byName.remove(d.name());
-        byUuid.remove(d.current().getUuid());
+        domains.remove(d);
+        jobs.forget(d.ref());
     }
 
     /** Starts a domain from its persistent definition (or its live one if already set). */
@@ -233,7 +233,7 @@ final class TestHost {
         if (d.live == null) {
             d.live = d.persistent.copy();
         }
-        d.id = nextId++;
+        d.id = domains.allocateId();
         d.setState(DomainState.RUNNING, reason);
     }
 
@@ -249,17 +249,12 @@ final class TestHost {
         d.pinning.clear();
     }
 
+    /** A lifecycle event, delivered (synchronously) to the connections that asked for it. */
     void emit(TestDomain d, DomainEventType type, int detail) {
-        if (sinks.isEmpty()) {
-            return;
-        }
-        var ref = d.ref();
-        for (EventSink s : sinks) {
-            s.domainEvent(ref, type, detail);
-        }
+        events.lifecycle(d.ref(), type, detail);
     }
 
     List<TestDomain> domains() {
-        return new ArrayList<>(byName.values());
+        return domains.all();
     }
 }

@@ -13,8 +13,15 @@ import org.jvirt.spi.NetworkRef;
 import org.jvirt.xml.NetworkDef;
 import org.jvirt.xml.NetworkXml;
 
+import static org.jvirt.spi.Procedure.checkFlags;
+
 /** The network side of a test connection. */
 final class TestNetworks implements NetworkConnection {
+    /** libvirt's VIR_CONNECT_LIST_NETWORKS_FILTERS_ALL. */
+    private static final int LIST_FILTERS_ALL = 0x3f;
+    /** VIR_NETWORK_DEFINE_VALIDATE and VIR_NETWORK_CREATE_VALIDATE. */
+    private static final int VALIDATE = 1;
+
     private final TestHost host;
 
     TestNetworks(TestHost host) {
@@ -31,16 +38,37 @@ final class TestNetworks implements NetworkConnection {
                 "no network with matching uuid '" + ref.uuid() + "' (" + ref.name() + ")");
     }
 
-    @Override
-    public List<String> listNetworkNames(boolean active) {
+    private List<String> names(boolean active, int max) {
         synchronized (host) {
-            return host.networks.values().stream().filter(n -> n.active == active).map(n -> n.def.getName())
-                    .sorted().toList();
+            List<String> names = host.networks.values().stream().filter(n -> n.active == active)
+                    .map(n -> n.def.getName()).sorted().toList();
+            return max >= 0 && names.size() > max ? names.subList(0, max) : names;
         }
     }
 
     @Override
-    public List<NetworkRef> listAllNetworks(int flags) {
+    public int connectNumOfNetworks() {
+        return names(true, -1).size();
+    }
+
+    @Override
+    public List<String> connectListNetworks(int maxnames) {
+        return names(true, maxnames);
+    }
+
+    @Override
+    public int connectNumOfDefinedNetworks() {
+        return names(false, -1).size();
+    }
+
+    @Override
+    public List<String> connectListDefinedNetworks(int maxnames) {
+        return names(false, maxnames);
+    }
+
+    @Override
+    public List<NetworkRef> connectListAllNetworks(int flags) {
+        checkFlags(flags, LIST_FILTERS_ALL, ErrorDomain.TEST, "testConnectListAllNetworks");
         synchronized (host) {
             List<NetworkRef> out = new ArrayList<>();
             for (TestNetwork n : host.networks.values()) {
@@ -65,7 +93,7 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public NetworkRef lookupByName(String name) {
+    public NetworkRef networkLookupByName(String name) {
         synchronized (host) {
             TestNetwork n = host.networks.get(name);
             if (n != null) {
@@ -76,7 +104,7 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public NetworkRef lookupByUUID(UUID uuid) {
+    public NetworkRef networkLookupByUUID(UUID uuid) {
         synchronized (host) {
             for (TestNetwork n : host.networks.values()) {
                 if (n.def.getUuid().equals(uuid)) {
@@ -88,7 +116,8 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public NetworkRef defineXML(String xml) {
+    public NetworkRef networkDefineXMLFlags(String xml, int flags) {
+        checkFlags(flags, VALIDATE, ErrorDomain.TEST, "testNetworkDefineXMLFlags");
         NetworkDef def = NetworkXml.parse(xml);
         synchronized (host) {
             TestNetwork existing = checkUnique(def);
@@ -108,7 +137,8 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public NetworkRef createXML(String xml) {
+    public NetworkRef networkCreateXMLFlags(String xml, int flags) {
+        checkFlags(flags, VALIDATE, ErrorDomain.TEST, "testNetworkCreateXMLFlags");
         NetworkDef def = NetworkXml.parse(xml);
         synchronized (host) {
             TestNetwork existing = checkUnique(def);
@@ -143,23 +173,15 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public String xmlDesc(NetworkRef net) {
+    public String networkGetXMLDesc(NetworkRef net, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testNetworkGetXMLDesc"); // libvirt's test driver takes no flags here, not even INACTIVE
         synchronized (host) {
             return NetworkXml.format(find(net).def);
         }
     }
 
     @Override
-    public String xmlDesc(NetworkRef net, int flags) {
-        if (flags != 0) {
-            // libvirt's test driver takes no flags here, not even INACTIVE
-            throw org.jvirt.spi.DriverConnection.unsupportedFlags(flags, "testNetworkGetXMLDesc");
-        }
-        return xmlDesc(net);
-    }
-
-    @Override
-    public String bridgeName(NetworkRef net) {
+    public String networkGetBridgeName(NetworkRef net) {
         synchronized (host) {
             String bridge = find(net).def.getBridgeName();
             if (bridge == null) {
@@ -171,21 +193,21 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public boolean isActive(NetworkRef net) {
+    public boolean networkIsActive(NetworkRef net) {
         synchronized (host) {
             return find(net).active;
         }
     }
 
     @Override
-    public boolean isPersistent(NetworkRef net) {
+    public boolean networkIsPersistent(NetworkRef net) {
         synchronized (host) {
             return find(net).persistent;
         }
     }
 
     @Override
-    public void create(NetworkRef net) {
+    public void networkCreate(NetworkRef net) {
         synchronized (host) {
             TestNetwork n = find(net);
             if (n.active) {
@@ -196,7 +218,7 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public void destroy(NetworkRef net) {
+    public void networkDestroy(NetworkRef net) {
         synchronized (host) {
             TestNetwork n = find(net);
             if (!n.active) {
@@ -213,7 +235,7 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public void undefine(NetworkRef net) {
+    public void networkUndefine(NetworkRef net) {
         synchronized (host) {
             TestNetwork n = find(net);
             if (!n.persistent) {
@@ -230,14 +252,14 @@ final class TestNetworks implements NetworkConnection {
     }
 
     @Override
-    public boolean getAutostart(NetworkRef net) {
+    public boolean networkGetAutostart(NetworkRef net) {
         synchronized (host) {
             return find(net).autostart;
         }
     }
 
     @Override
-    public void setAutostart(NetworkRef net, boolean autostart) {
+    public void networkSetAutostart(NetworkRef net, boolean autostart) {
         synchronized (host) {
             TestNetwork n = find(net);
             if (!n.persistent) {

@@ -2,6 +2,7 @@ package org.jvirt.driver.qemu.internal.monitor;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -14,20 +15,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 
 /**
- * A QMP client over a unix socket (JDK 17's {@link UnixDomainSocketAddress}). One reader thread takes
- * replies and events; replies complete the waiting command, events go to the {@link Listener}.
+ * A QMP client over a unix socket (JDK 17's {@link UnixDomainSocketAddress}): the transport under
+ * {@link QmpCommands}. One reader thread takes the greeting, replies and events; replies complete the
+ * waiting command, events go to the {@link Listener}. Nothing here waits without a bound: the connect
+ * retries until a deadline, and the greeting and every reply must come within the command timeout, or
+ * the caller gets OPERATION_TIMEOUT.
  */
-public final class QemuMonitor implements AutoCloseable {
+public final class QemuMonitor implements QmpCommands, AutoCloseable {
 
     /** Receives what QEMU says on its own. Called on the reader thread: must not block. */
     public interface Listener {
@@ -37,10 +41,14 @@ public final class QemuMonitor implements AutoCloseable {
         void eof(boolean requested);
     }
 
-    private static final long DEFAULT_TIMEOUT_MS = 60_000;
+    /** How long a command (and the greeting) may take unless the caller says otherwise. */
+    public static final long DEFAULT_TIMEOUT_MS = 30_000;
 
     private final SocketChannel channel;
     private final Path path;
+    private final String domain;
+    private final long timeoutMs;
+    private final CompletableFuture<String> greeting = new CompletableFuture<>();
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Object writeLock = new Object();
@@ -49,52 +57,113 @@ public final class QemuMonitor implements AutoCloseable {
     private volatile boolean closed;
     private Thread reader;
 
-    private QemuMonitor(SocketChannel channel, Path path) {
+    private QemuMonitor(SocketChannel channel, Path path, String domain, long timeoutMs) {
         this.channel = channel;
         this.path = path;
+        this.domain = domain;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** {@link #open(Path, String, long, long, BooleanSupplier, Listener)} with the default command timeout. */
+    public static QemuMonitor open(Path socket, String domain, long deadlineNanos, BooleanSupplier alive,
+            Listener listener) throws IOException {
+        return open(socket, domain, deadlineNanos, DEFAULT_TIMEOUT_MS, alive, listener);
     }
 
     /**
      * Connects to a QMP socket, reads the greeting and leaves negotiation mode. Retries the connect until
-     * {@code deadlineNanos} while {@code alive} says the process still runs (QEMU creates the socket early).
+     * {@code deadlineNanos} while {@code alive} says the process still runs (QEMU creates the socket early);
+     * then the greeting, and later every command, must be answered within {@code timeoutMs}.
+     * {@code domain} names the domain in error messages.
+     *
+     * @throws IOException when no connection could be made (QEMU exited, or the deadline passed)
+     * @throws VirtException OPERATION_TIMEOUT when QEMU accepted but did not greet or negotiate in time
      */
-    public static QemuMonitor open(Path socket, long deadlineNanos, java.util.function.BooleanSupplier alive,
-            Listener listener) throws IOException {
-        SocketChannel ch = null;
+    public static QemuMonitor open(Path socket, String domain, long deadlineNanos, long timeoutMs,
+            BooleanSupplier alive, Listener listener) throws IOException {
+        SocketChannel ch = connect(socket, deadlineNanos, alive);
+        QemuMonitor m = new QemuMonitor(ch, socket, domain, timeoutMs);
+        m.listener = listener;
+        try {
+            m.start();
+            String g = m.awaitGreeting();
+            if (g == null || !g.contains("\"QMP\"")) {
+                throw new IOException("no QMP greeting on " + socket + (g == null ? "" : ": " + g));
+            }
+            m.qmpCapabilities();
+            return m;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects without ever blocking: a unix socket whose backlog is full refuses a non-blocking connect
+     * (EAGAIN) instead of parking the caller, and the refusal is retried like a missing socket.
+     */
+    private static SocketChannel connect(Path socket, long deadlineNanos, BooleanSupplier alive)
+            throws IOException {
         long sleepMicros = 200;
-        while (ch == null) {
+        while (true) {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                ch.configureBlocking(false);
+                boolean done = ch.connect(UnixDomainSocketAddress.of(socket));
+                while (!done) {
+                    if (System.nanoTime() > deadlineNanos) {
+                        throw new IOException("connect did not complete");
+                    }
+                    pause(1000);
+                    done = ch.finishConnect();
+                }
+                ch.configureBlocking(true);
+                return ch;
             } catch (IOException e) {
+                ch.close();
                 if (!alive.getAsBoolean()) {
                     throw new IOException("QEMU exited before its monitor was ready", e);
                 }
                 if (System.nanoTime() > deadlineNanos) {
                     throw new IOException("timed out connecting to monitor " + socket, e);
                 }
-                try {
-                    TimeUnit.MICROSECONDS.sleep(sleepMicros);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
+                pause(sleepMicros);
                 sleepMicros = Math.min(sleepMicros * 2, 20_000);
             }
         }
-        QemuMonitor m = new QemuMonitor(ch, socket);
-        m.listener = listener;
+    }
+
+    private static void pause(long micros) throws IOException {
         try {
-            String greeting = m.readLineBlocking();
-            if (greeting == null || !greeting.contains("\"QMP\"")) {
-                throw new IOException("no QMP greeting on " + socket + (greeting == null ? "" : ": " + greeting));
-            }
-            m.start();
-            m.execute("qmp_capabilities", null);
-            return m;
-        } catch (IOException | RuntimeException e) {
-            m.closeQuietly();
-            throw e;
+            TimeUnit.MICROSECONDS.sleep(micros);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", ie);
         }
+    }
+
+    private String awaitGreeting() throws IOException {
+        try {
+            return greeting.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new VirtException(ErrorCode.OPERATION_TIMEOUT, ErrorDomain.QEMU,
+                    who() + " sent no greeting within " + duration(timeoutMs));
+        } catch (ExecutionException e) {
+            throw new IOException("cannot read the QMP greeting on " + path + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** "QEMU monitor of domain 'NAME'", or of the socket when no domain was named. */
+    private String who() {
+        return domain == null ? "QEMU monitor " + path : "QEMU monitor of domain '" + domain + "'";
+    }
+
+    /** A timeout as messages give it: "30 s" for whole seconds, else "250 ms". */
+    public static String duration(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     public Path path() {
@@ -112,8 +181,8 @@ public final class QemuMonitor implements AutoCloseable {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final ByteBuffer buf = ByteBuffer.allocate(65536).flip();
 
-    /** Reads one line; used for the greeting (before the reader thread) and by the reader. */
-    private String readLineBlocking() throws IOException {
+    /** Reads one line; only the reader thread calls this, so its blocking stalls no caller. */
+    private String readLine() throws IOException {
         while (true) {
             while (buf.hasRemaining()) {
                 byte b = buf.get();
@@ -145,13 +214,18 @@ public final class QemuMonitor implements AutoCloseable {
     private void readLoop() {
         try {
             String s;
-            while ((s = readLineBlocking()) != null) {
-                dispatch(s);
+            while ((s = readLine()) != null) {
+                if (!greeting.isDone()) {
+                    greeting.complete(s);
+                } else {
+                    dispatch(s);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // socket closed or broken: treated as EOF
         }
         closed = true;
+        greeting.complete(null);
         VirtException gone = new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.QEMU,
                 "monitor connection closed (QEMU exited)");
         for (CompletableFuture<JsonNode> f : pending.values()) {
@@ -216,16 +290,21 @@ public final class QemuMonitor implements AutoCloseable {
     }
 
     /**
-     * Runs a command and returns its "return" value (never null: a missing member is a
-     * {@link MissingNode}); QEMU's refusals become OPERATION_FAILED.
+     * Runs a request and returns its "return" value (never null: a missing member is a
+     * {@link MissingNode}) within the monitor's command timeout; QEMU's refusals become OPERATION_FAILED,
+     * silence OPERATION_TIMEOUT.
      */
-    public JsonNode execute(String command, ObjectNode arguments) {
-        return execute(command, arguments, DEFAULT_TIMEOUT_MS);
+    @Override
+    public JsonNode execute(QmpRequest request) {
+        return execute(request, timeoutMs);
     }
 
-    public JsonNode execute(String command, ObjectNode arguments, long timeoutMs) {
+    /** {@link #execute(QmpRequest)} with its own timeout. */
+    public JsonNode execute(QmpRequest request, long timeoutMs) {
+        String command = request.command();
+        CompletableFuture<JsonNode> f = send(request);
         try {
-            return send(command, arguments).get(timeoutMs, TimeUnit.MILLISECONDS);
+            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof QmpError q) {
@@ -237,16 +316,19 @@ public final class QemuMonitor implements AutoCloseable {
             }
             throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.QEMU, command + ": " + c, c);
         } catch (TimeoutException e) {
+            pending.values().remove(f);
             throw new VirtException(ErrorCode.OPERATION_TIMEOUT, ErrorDomain.QEMU,
-                    "QEMU did not answer '" + command + "' within " + timeoutMs + " ms");
+                    who() + " did not answer '" + command + "' within " + duration(timeoutMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            pending.values().remove(f);
             throw new VirtException(ErrorCode.OPERATION_ABORTED, ErrorDomain.QEMU, "interrupted during " + command);
         }
     }
 
-    /** Sends a command without waiting. */
-    public CompletableFuture<JsonNode> send(String command, ObjectNode arguments) {
+    /** Sends a request without waiting. */
+    @Override
+    public CompletableFuture<JsonNode> send(QmpRequest request) {
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.QEMU,
@@ -254,9 +336,8 @@ public final class QemuMonitor implements AutoCloseable {
             return f;
         }
         String id = "j" + ids.incrementAndGet();
-        ObjectNode msg = QmpJson.obj("execute", command, "arguments", arguments, "id", id);
         pending.put(id, f);
-        byte[] bytes = (QmpJson.write(msg) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (request.line(id) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             synchronized (writeLock) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -162,6 +162,15 @@ public final class QemuProcess {
         }
     }
 
+    /** SIGTERM only (libvirt's graceful destroy); returns whether it is gone within the grace time. */
+    public boolean terminateGracefully(long graceMillis) {
+        if (!isAlive()) {
+            return true;
+        }
+        handle.destroy();
+        return waitFor(graceMillis);
+    }
+
     /** SIGKILL and wait. */
     public void kill() {
         handle.destroyForcibly();
