@@ -64,12 +64,24 @@ public final class Jvirtd {
     public static void main(String[] args) throws Exception {
         long t0 = startNanos();
         boolean console = false;
-        for (String a : args) {
+        String pidFile = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             switch (a) {
                 case "--console" -> console = true;
+                case "-l", "--listen" -> System.setProperty("jvirt.daemon.listen", "true");
+                case "-v", "--verbose" -> System.setProperty("jvirt.daemon.verbose", "true");
+                case "-f", "--config" -> System.setProperty("jvirt.daemon.config", value(args, ++i, a));
+                case "-p", "--pid-file" -> pidFile = value(args, ++i, a);
+                case "-t", "--timeout" -> System.setProperty("jvirt.daemon.timeout", value(args, ++i, a));
                 case "-h", "--help" -> {
-                    System.out.println("usage: jvirtd [--console]\n"
+                    System.out.println("usage: jvirtd [--console] [-l|--listen] [-f|--config FILE] [-p|--pid-file FILE]\n"
+                            + "              [-t|--timeout SECS] [-v|--verbose]\n"
                             + "  --console  also start the Gogo shell (commands: jvirt:list, jvirt:drivers, ...)\n"
+                            + "  --listen   listen for tcp connections (listen_tcp in the config file)\n"
+                            + "  --config   a libvirtd.conf-style configuration file\n"
+                            + "  --pid-file write and lock this pid file (a second jvirtd on it is refused)\n"
+                            + "  --timeout  exit after this many seconds without clients\n"
                             + "Settings: etc/config.properties (framework), etc/*.cfg (ConfigAdmin PIDs).\n"
                             + "Drop driver bundles into deploy/ to add them while jvirtd runs.");
                     return;
@@ -80,6 +92,9 @@ public final class Jvirtd {
                 }
             }
         }
+        if (pidFile != null) {
+            PidFile.acquire(Path.of(pidFile));
+        }
         String h = System.getProperty("jvirt.home");
         if (h == null || h.isEmpty()) {
             System.err.println("jvirtd: the system property jvirt.home is not set (use bin/jvirtd)");
@@ -88,6 +103,14 @@ public final class Jvirtd {
         Jvirtd d = new Jvirtd(Path.of(h).toAbsolutePath().normalize(), console, System.out);
         int rc = d.run(t0);
         System.exit(rc);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            System.err.println("jvirtd: option " + option + " needs a value (try --help)");
+            System.exit(2);
+        }
+        return args[i];
     }
 
     /**
@@ -171,6 +194,9 @@ public final class Jvirtd {
             // shutting down already: the hook stopped the framework
         }
         logStopped();
+        if (System.getProperty("jvirt.daemon.failed") != null) {
+            return 1;
+        }
         return ev.getType() == FrameworkEvent.ERROR ? 1 : 0;
     }
 

@@ -1,0 +1,179 @@
+package org.jvirt.remote.internal.client;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jvirt.api.DomainEventType;
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.VirtException;
+import org.jvirt.remote.internal.rpc.Packet;
+import org.jvirt.remote.internal.rpc.PacketStream;
+import org.jvirt.remote.internal.rpc.ProcedureCodec;
+import org.jvirt.remote.internal.rpc.RemoteProcedures;
+import org.jvirt.remote.internal.rpc.RemoteProtocol;
+import org.jvirt.remote.internal.rpc.RemoteEvents;
+import org.jvirt.remote.internal.xdr.XdrReader;
+import org.jvirt.remote.internal.xdr.XdrWriter;
+import org.jvirt.spi.DomainEventIds;
+import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.EventSink;
+import org.jvirt.spi.NetworkConnection;
+import org.jvirt.spi.Procedure;
+
+/**
+ * One connection of the remote driver. Its {@link DriverConnection} and {@link NetworkConnection} are
+ * proxies driven by the procedure table: each SPI call is encoded by its procedure's codec, sent, and its
+ * reply decoded. Only the entries the transport answers itself are written out here.
+ */
+final class RemoteConnection implements InvocationHandler {
+    private static final Map<Method, Procedure> BY_METHOD = byMethod();
+    /** libvirt's client keepalive: a ping after 5 s of silence, dead after 5 unanswered. */
+    private static final int KEEPALIVE_INTERVAL = 5;
+    private static final int KEEPALIVE_COUNT = 5;
+
+    private final RpcClient rpc;
+    private final String uri;
+    private final String transport;
+    private final EventSink events;
+    private final Map<Integer, Integer> callbacks = new ConcurrentHashMap<>();
+    private final DriverConnection proxy;
+    private final NetworkConnection networks;
+    private volatile boolean closed;
+
+    RemoteConnection(PacketStream stream, AutoCloseable transportCloser, String uri, String transport,
+            EventSink events) {
+        this.uri = uri;
+        this.transport = transport;
+        this.events = events;
+        this.rpc = new RpcClient(stream, transportCloser, uri, this::onMessage);
+        ClassLoader cl = RemoteConnection.class.getClassLoader();
+        this.proxy = (DriverConnection) Proxy.newProxyInstance(cl, new Class<?>[] {DriverConnection.class}, this);
+        this.networks = (NetworkConnection) Proxy.newProxyInstance(cl, new Class<?>[] {NetworkConnection.class}, this);
+    }
+
+    private static Map<Method, Procedure> byMethod() {
+        Map<Method, Procedure> m = new HashMap<>();
+        for (Procedure p : Procedure.values()) {
+            if (p.owner() == DriverConnection.class || p.owner() == NetworkConnection.class) {
+                m.put(p.method(), p);
+            }
+        }
+        return Map.copyOf(m);
+    }
+
+    DriverConnection proxy() {
+        return proxy;
+    }
+
+    /** libvirt's client handshake: auth list, keepalive, open. */
+    void handshake(String name, boolean readOnly) {
+        XdrReader auth = rpc.call(RemoteProtocol.AUTH_LIST, new XdrWriter(0), 0);
+        int n = auth.readLength(20);
+        boolean none = n == 0;
+        for (int i = 0; i < n; i++) {
+            none |= auth.readInt() == RemoteProtocol.AUTH_NONE;
+        }
+        if (!none) {
+            throw new VirtException(ErrorCode.AUTH_FAILED, ErrorDomain.REMOTE,
+                    "the server asks for an authentication jvirt's remote driver does not offer yet (SASL or polkit)");
+        }
+        XdrWriter feature = new XdrWriter(4);
+        feature.writeInt(RemoteProtocol.FEATURE_PROGRAM_KEEPALIVE);
+        if (rpc.call(RemoteProtocol.CONNECT_SUPPORTS_FEATURE, feature, 0).readInt() == 1) {
+            rpc.startKeepalive(KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
+        }
+        XdrWriter open = new XdrWriter();
+        open.writeOptionalString(name);
+        open.writeInt(readOnly ? RemoteProtocol.CONNECT_RO : 0);
+        rpc.call(RemoteProtocol.CONNECT_OPEN, open, 0);
+    }
+
+    /** Drops a connection whose handshake failed. */
+    void abandon() {
+        rpc.close();
+    }
+
+    @Override
+    public Object invoke(Object self, Method method, Object[] args) throws Throwable {
+        switch (method.getName()) {
+            case "toString":
+                return "RemoteConnection[" + uri + "]";
+            case "hashCode":
+                return System.identityHashCode(self);
+            case "equals":
+                return self == args[0];
+            case "connectClose":
+                if (method.getDeclaringClass() == DriverConnection.class) {
+                    close();
+                }
+                return null;
+            case "connectIsAlive":
+                return !closed && rpc.isAlive();
+            case "connectIsEncrypted":
+                return false;
+            case "networks":
+                return networks;
+            default:
+                break;
+        }
+        Procedure p = BY_METHOD.get(method);
+        ProcedureCodec codec = p == null ? null : RemoteProcedures.codec(p);
+        if (codec == null) {
+            throw VirtException.noSupport(method.getName());
+        }
+        if (closed) {
+            throw new VirtException(ErrorCode.INVALID_CONN, ErrorDomain.NONE, "the connection is closed");
+        }
+        XdrWriter w = new XdrWriter();
+        codec.args().write(w, args == null ? new Object[0] : args);
+        XdrReader r = rpc.call(p.number(), w, 0);
+        Object result = codec.ret().read(r, args == null ? new Object[0] : args);
+        if (p == Procedure.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY) {
+            callbacks.put((Integer) result, (Integer) args[0]);
+        } else if (p == Procedure.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY) {
+            callbacks.remove((Integer) args[0]);
+        } else if (p == Procedure.CONNECT_IS_SECURE) {
+            return (Boolean) result && !transport.equals("tcp");
+        }
+        return result;
+    }
+
+    /** An asynchronous message from the daemon: a domain event for one of our callbacks. */
+    private void onMessage(Packet p) {
+        if (p.header().program() != RemoteProtocol.PROGRAM
+                || p.header().procedure() != RemoteProtocol.DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
+            return;
+        }
+        try {
+            RemoteEvents.Lifecycle e = RemoteEvents.readLifecycle(p.payloadReader());
+            Integer eventId = callbacks.get(e.callbackId());
+            if (eventId != null && eventId == DomainEventIds.LIFECYCLE) {
+                events.lifecycle(e.domain(), DomainEventType.fromCode(e.event()), e.detail());
+            }
+        } catch (RuntimeException e) {
+            // a malformed event is dropped; calls go on
+        }
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (rpc.isAlive()) {
+                rpc.call(RemoteProtocol.CONNECT_CLOSE, new XdrWriter(0), 5000);
+            }
+        } catch (RuntimeException ignored) {
+            // closing anyway
+        } finally {
+            rpc.close();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.jvirt.remote.internal.server;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.jvirt.remote.internal.transport.Listener;
+import org.jvirt.spi.ProcedureFrontEnd;
+
+/**
+ * jvirtd's RPC server: listeners (unix read-write and read-only, tcp) whose clients speak libvirt's
+ * protocol to the front end. Enforces {@code max_clients}, {@code max_workers} and
+ * {@code max_client_requests}.
+ */
+public final class RpcServer implements AutoCloseable {
+    private final ProcedureFrontEnd frontEnd;
+    private final ServerSettings settings;
+    private final Consumer<String> log;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers;
+    private volatile boolean closed;
+
+    public RpcServer(ProcedureFrontEnd frontEnd, ServerSettings settings, Consumer<String> log) {
+        this.frontEnd = frontEnd;
+        this.settings = settings;
+        this.log = log;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.maxWorkers(), settings.maxWorkers(), 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "jvirtd-worker");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
+    }
+
+    ProcedureFrontEnd frontEnd() {
+        return frontEnd;
+    }
+
+    void log(String message) {
+        log.accept(message);
+    }
+
+    /** Opens the listeners the settings ask for and starts accepting. */
+    public void start() throws IOException {
+        try {
+            Path dir = settings.unixSockDir();
+            if (dir != null) {
+                add(Listener.unix(dir.resolve(settings.socketName()), false, settings.unixSockRwPerms(),
+                        settings.unixSockGroup()));
+                add(Listener.unix(dir.resolve(settings.socketName() + "-ro"), true, settings.unixSockRoPerms(),
+                        settings.unixSockGroup()));
+            }
+            if (settings.listenTcp()) {
+                add(Listener.tcp(settings.listenAddr(), settings.tcpPort()));
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        for (Listener l : listeners) {
+            l.start(this::accept);
+            log("listening on " + l);
+        }
+    }
+
+    private void add(Listener l) {
+        listeners.add(l);
+    }
+
+    /** The listeners, e.g. to learn an ephemeral tcp port. */
+    public List<Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    private void accept(Listener.Accepted a) {
+        if (closed || clients.size() >= settings.maxClients()) {
+            log("refusing a client from " + a.peer() + ": " + (closed ? "shutting down" : "max_clients reached"));
+            closeQuietly(a.channel());
+            return;
+        }
+        ClientSession s = new ClientSession(this, a, workers, settings.maxClientRequests());
+        clients.add(s);
+        s.start();
+    }
+
+    void closed(ClientSession s) {
+        clients.remove(s);
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // refused anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Listener l : listeners) {
+            l.close();
+        }
+        for (ClientSession s : List.copyOf(clients)) {
+            s.close();
+        }
+        workers.shutdownNow();
+    }
+}

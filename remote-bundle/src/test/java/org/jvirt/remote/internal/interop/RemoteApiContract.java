@@ -1,0 +1,149 @@
+package org.jvirt.remote.internal.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.jvirt.api.Connect;
+import org.jvirt.api.Domain;
+import org.jvirt.api.DomainEvent;
+import org.jvirt.api.DomainEventType;
+import org.jvirt.api.DomainInfo;
+import org.jvirt.api.DomainState;
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.OpenFlag;
+import org.jvirt.api.VirtException;
+import org.jvirt.core.internal.FrontEndImpl;
+
+/**
+ * One API suite for a daemon serving libvirt's {@code test:///default} over a unix socket, run through
+ * jvirt's remote driver: against Debian's libvirtd and against jvirtd, with the same expectations.
+ */
+abstract class RemoteApiContract {
+    /** The client's front end: the remote driver from the class path. */
+    private final FrontEndImpl client = new FrontEndImpl();
+
+    /** The daemon's read-write and read-only sockets. */
+    abstract java.nio.file.Path socket();
+
+    abstract java.nio.file.Path readOnlySocket();
+
+    Connect open() {
+        return client.open("test+unix:///default?socket=" + socket(), null, Set.of());
+    }
+
+    private static final String NEW_DOMAIN = "<domain type='test'><name>contract</name><memory>65536</memory>"
+            + "<os><type>hvm</type></os></domain>";
+
+    @Test
+    void theConnection() {
+        try (Connect c = open()) {
+            assertEquals("TEST", c.getType().toUpperCase());
+            assertEquals("test:///default", c.getURI());
+            assertEquals(2, c.getVersion());
+            assertEquals(9_000_000, c.getLibVersion());
+            assertFalse(c.getHostname().isEmpty());
+            assertTrue(c.isAlive());
+            assertTrue(c.isSecure());
+            assertFalse(c.isEncrypted());
+            assertTrue(c.getCapabilities().contains("<capabilities>"));
+            assertEquals(16, c.nodeInfo().cpus());
+        }
+    }
+
+    @Test
+    void theDefaultDomain() {
+        try (Connect c = open()) {
+            List<Domain> all = c.listAllDomains();
+            assertEquals(List.of("test"), all.stream().map(Domain::getName).toList());
+            Domain d = c.lookupByName("test");
+            assertEquals(1, d.getID());
+            assertEquals("6695eb01-f6a4-8304-79aa-97f2502e193f", d.getUUIDString());
+            assertEquals(d, c.lookupById(1));
+            DomainInfo info = d.getInfo();
+            assertEquals(DomainState.RUNNING, info.state());
+            assertEquals(8388608, info.maxMemKiB());
+            assertEquals(2, info.vcpus());
+            assertTrue(d.getXMLDesc().contains("<name>test</name>"));
+            assertEquals("linux", d.getOSType());
+            assertTrue(d.isPersistent());
+            assertTrue(d.isActive());
+            VirtException e = assertThrows(VirtException.class, () -> c.lookupByName("nosuch"));
+            assertEquals(ErrorCode.NO_DOMAIN, e.code());
+        }
+    }
+
+    @Test
+    void lifecycleWithEvents() throws Exception {
+        BlockingQueue<DomainEvent> events = new LinkedBlockingQueue<>();
+        try (Connect c = open()) {
+            c.addDomainEventListener(events::add);
+            Domain d = c.lookupByName("test");
+            d.suspend();
+            assertEquals(DomainState.PAUSED, d.getState().state());
+            d.resume();
+            assertEquals(DomainState.RUNNING, d.getState().state());
+            assertEvent(events, "test", DomainEventType.SUSPENDED);
+            assertEvent(events, "test", DomainEventType.RESUMED);
+
+            Domain defined = c.defineXML(NEW_DOMAIN);
+            assertEvent(events, "contract", DomainEventType.DEFINED);
+            assertFalse(defined.isActive());
+            defined.create();
+            assertEvent(events, "contract", DomainEventType.STARTED);
+            assertTrue(c.lookupByName("contract").isActive());
+            defined.destroy();
+            assertEvent(events, "contract", DomainEventType.STOPPED);
+            defined.undefine();
+            assertEvent(events, "contract", DomainEventType.UNDEFINED);
+            assertThrows(VirtException.class, () -> c.lookupByName("contract"));
+        }
+    }
+
+    @Test
+    void unknownFlagBitsAreRefusedByTheDriver() {
+        try (Connect c = open()) {
+            VirtException e = assertThrows(VirtException.class, () -> c.lookupByName("test").destroy(1 << 30));
+            assertEquals(ErrorCode.INVALID_ARG, e.code());
+            assertEquals("unsupported flags (0x40000000) in function testDomainDestroyFlags", e.getMessage());
+        }
+    }
+
+    @Test
+    void readOnlyRefusesChanges() {
+        try (Connect ro = client.open("test+unix:///default?socket=" + readOnlySocket(), null,
+                Set.of(OpenFlag.READ_ONLY))) {
+            assertEquals(1, ro.listAllDomains().size());
+            VirtException e = assertThrows(VirtException.class, () -> ro.lookupByName("test").suspend());
+            assertEquals(ErrorCode.OPERATION_DENIED, e.code());
+            assertEquals("operation forbidden: read only access prevents virDomainSuspend", e.getMessage());
+        }
+    }
+
+    @Test
+    void networks() {
+        try (Connect c = open()) {
+            assertEquals(List.of("default"), c.listNetworks());
+            assertEquals(1, c.numOfNetworks());
+            assertTrue(c.networkLookupByName("default").isActive());
+            assertTrue(c.networkLookupByName("default").getXMLDesc().contains("<name>default</name>"));
+        }
+    }
+
+    private static void assertEvent(BlockingQueue<DomainEvent> events, String name, DomainEventType type)
+            throws InterruptedException {
+        DomainEvent e = events.poll(10, TimeUnit.SECONDS);
+        assertNotNull(e, "no " + type + " event for " + name);
+        assertEquals(name, e.domain().getName());
+        assertEquals(type, e.type());
+    }
+}
