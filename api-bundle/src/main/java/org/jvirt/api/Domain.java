@@ -43,6 +43,9 @@ public interface Domain {
 
     boolean isPersistent();
 
+    /** Whether a managed save image exists (libvirt's virDomainHasManagedSaveImage). */
+    boolean hasManagedSaveImage();
+
     // ---- lifecycle -------------------------------------------------------------------------------
 
     /** Starts a defined domain. */

@@ -180,6 +180,10 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainIsPersistent");
     }
 
+    default boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainHasManagedSaveImage");
+    }
+
     /** Starts a defined domain; returns its ref with the new id. @param flags virDomainCreateFlags */
     default DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         throw VirtException.noSupport("virDomainCreateWithFlags");

@@ -49,6 +49,7 @@ public enum Procedure {
     DOMAIN_IS_ACTIVE(150, DriverConnection.class, "domainIsActive", false),
     DOMAIN_GET_SECURITY_LABEL(121, DriverConnection.class, "domainGetSecurityLabel", false),
     DOMAIN_IS_PERSISTENT(151, DriverConnection.class, "domainIsPersistent", false),
+    DOMAIN_HAS_MANAGED_SAVE_IMAGE(183, DriverConnection.class, "domainHasManagedSaveImage", false),
     DOMAIN_CREATE_WITH_FLAGS(196, DriverConnection.class, "domainCreateWithFlags", true),
     DOMAIN_DESTROY_FLAGS(234, DriverConnection.class, "domainDestroyFlags", true),
     DOMAIN_SHUTDOWN_FLAGS(258, DriverConnection.class, "domainShutdownFlags", true),

@@ -95,6 +95,8 @@ public final class Jvirtd {
         if (pidFile != null) {
             PidFile.acquire(Path.of(pidFile));
         }
+        // this process owns the node's state: stateful drivers (QEMU) serve qemu:///system and /session here
+        System.setProperty("jvirt.daemon", "true");
         String h = System.getProperty("jvirt.home");
         if (h == null || h.isEmpty()) {
             System.err.println("jvirtd: the system property jvirt.home is not set (use bin/jvirtd)");

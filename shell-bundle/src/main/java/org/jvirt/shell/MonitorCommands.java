@@ -142,8 +142,13 @@ final class MonitorCommands {
         } catch (VirtException e) {
             // virsh skips the line
         }
-        // the API cannot ask for a managed save image yet
-        s.printf("%-15s %s\n", "Managed save:", "no");
+        String managed;
+        try {
+            managed = dom.hasManagedSaveImage() ? "yes" : "no";
+        } catch (VirtException e) {
+            managed = "unknown";
+        }
+        s.printf("%-15s %s\n", "Managed save:", managed);
         SecurityInfo.print(s, dom);
         if (!ok) {
             throw new CommandFailed(null, infoError);

@@ -250,6 +250,11 @@ public final class FakeDriver implements Driver {
         }
 
         @Override
+        public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+            return false;
+        }
+
+        @Override
         public boolean domainGetAutostart(DomainRef dom) {
             return false;
         }

@@ -152,6 +152,15 @@ final class DomainImpl implements Domain {
     }
 
     @Override
+    public boolean hasManagedSaveImage() {
+        try {
+            return enter().domainHasManagedSaveImage(ref, 0);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
     public void create() {
         try {
             ref = mutating("virDomainCreate").domainCreateWithFlags(ref, 0);

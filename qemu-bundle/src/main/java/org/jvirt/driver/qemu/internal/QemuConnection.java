@@ -231,6 +231,12 @@ final class QemuConnection implements DriverConnection {
     }
 
     @Override
+    public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.QEMU, "qemuDomainHasManagedSaveImage");
+        return lifecycle.domainHasManagedSaveImage(dom);
+    }
+
+    @Override
     public void domainUndefineFlags(DomainRef dom, int flags) {
         definitions.domainUndefineFlags(dom, flags);
     }

@@ -168,6 +168,13 @@ final class QemuLifecycle {
         }
     }
 
+    boolean domainHasManagedSaveImage(DomainRef dom) {
+        QemuDomain d = host.domains.get(dom);
+        synchronized (d) {
+            return d.hasManagedSave();
+        }
+    }
+
     boolean domainIsActive(DomainRef dom) {
         QemuDomain d = host.domains.get(dom);
         synchronized (d) {

@@ -117,6 +117,8 @@ final class RemoteConnection implements InvocationHandler {
                 return !closed && rpc.isAlive();
             case "connectIsEncrypted":
                 return false;
+            case "connectGetURI":
+                return uri; // as libvirt's client: the URI this connection was opened with
             case "networks":
                 return networks;
             default:

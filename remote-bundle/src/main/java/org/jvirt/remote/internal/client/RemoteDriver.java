@@ -43,6 +43,9 @@ public class RemoteDriver implements Driver {
     @Override
     public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
         String transport = uri.transport() != null ? uri.transport() : uri.host() != null ? "tls" : "unix";
+        if (transport.equals("unix") && uri.param("socket") == null && "/session".equals(uri.path())) {
+            SessionDaemon.ensureRunning(socketPath(uri, context.readOnly()));
+        }
         ClientTransport t = switch (transport) {
             case "unix" -> ClientTransport.unix(socketPath(uri, context.readOnly()));
             case "tcp" -> ClientTransport.tcp(uri.host() == null ? "localhost" : uri.host(),

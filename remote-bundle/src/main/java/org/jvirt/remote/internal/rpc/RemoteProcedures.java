@@ -144,6 +144,8 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_GET_INFO, args(DOMAIN), ret(DOMAIN_INFO));
         put(m, Procedure.DOMAIN_GET_STATE, args(DOMAIN, UINT), ret(DOMAIN_STATUS));
         put(m, Procedure.DOMAIN_GET_XML_DESC, args(DOMAIN, UINT), ret(STRING));
+        // remote_domain_has_managed_save_image_args {dom, flags}; _ret {int result}
+        put(m, Procedure.DOMAIN_HAS_MANAGED_SAVE_IMAGE, args(DOMAIN, UINT), ret(BOOL));
         put(m, Procedure.DOMAIN_IS_ACTIVE, args(DOMAIN), ret(BOOL));
         put(m, Procedure.DOMAIN_GET_SECURITY_LABEL, args(DOMAIN), ret(SECURITY_LABEL_TYPE));
         put(m, Procedure.DOMAIN_IS_PERSISTENT, args(DOMAIN), ret(BOOL));

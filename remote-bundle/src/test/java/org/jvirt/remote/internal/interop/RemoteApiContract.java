@@ -48,7 +48,7 @@ abstract class RemoteApiContract {
     void theConnection() {
         try (Connect c = open()) {
             assertEquals("TEST", c.getType().toUpperCase());
-            assertEquals("test:///default", c.getURI());
+            assertEquals("test+unix:///default?socket=" + socket(), c.getURI());
             assertEquals(2, c.getVersion());
             assertEquals(9_000_000, c.getLibVersion());
             assertFalse(c.getHostname().isEmpty());

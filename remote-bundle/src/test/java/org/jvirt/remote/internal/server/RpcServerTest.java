@@ -73,7 +73,7 @@ class RpcServerTest {
         try (Connect c = clientSide.open(uri("libvirt-sock"), null, Set.of())) {
             assertEquals("Fake", c.getType());
             assertEquals("fakehost", c.getHostname());
-            assertEquals("fake:///node", c.getURI());
+            assertEquals(uri("libvirt-sock"), c.getURI(), "as libvirt: the URI the client opened");
             List<Domain> all = c.listAllDomains();
             assertEquals(List.of("alpha", "beta"), all.stream().map(Domain::getName).toList());
             Domain alpha = c.lookupByName("alpha");

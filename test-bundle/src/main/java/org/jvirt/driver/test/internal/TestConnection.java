@@ -412,6 +412,14 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
+    public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+        checkFlags(flags, 0, ErrorDomain.TEST, "testDomainHasManagedSaveImage");
+        synchronized (host) {
+            return find(dom).hasManagedSave();
+        }
+    }
+
+    @Override
     public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         checkFlags(flags, 0, ErrorDomain.TEST, "testDomainCreateWithFlags"); // it cannot start paused, as libvirt's
         synchronized (host) {
@@ -688,11 +696,13 @@ final class TestConnection implements DriverConnection {
             }
             List<VcpuInfo> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                BitSet map = (BitSet) d.pinning.getOrDefault(i, all).clone();
+                BitSet full = d.pinning.getOrDefault(i, all);
+                BitSet map = (BitSet) full.clone();
                 if (maplen > 0 && maplen < Integer.MAX_VALUE / 8) {
                     map.clear(maplen * 8, Math.max(maplen * 8, map.length()));
                 }
-                out.add(new VcpuInfo(i, 1, base / 10, map.length() - 1, map));
+                // as libvirt's: the CPU is the last one the vCPU may run on, before the map is cut to maplen
+                out.add(new VcpuInfo(i, 1, base / 10, full.length() - 1, map));
             }
             return out;
         }

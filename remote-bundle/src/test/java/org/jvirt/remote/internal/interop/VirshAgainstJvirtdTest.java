@@ -1,0 +1,178 @@
+package org.jvirt.remote.internal.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.jvirt.api.Connect;
+import org.jvirt.core.internal.FrontEndImpl;
+
+/**
+ * Debian's virsh against jvirtd (jvirt's server with the test driver) over unix and tcp prints what the same
+ * virsh prints on libvirt's own in-process {@code test:///default}: the comparison command list.
+ */
+class VirshAgainstJvirtdTest {
+    private static final Path VIRSH = Path.of("/usr/bin/virsh");
+    private static final Pattern CPU_TIME = Pattern.compile("(CPU time: +)[0-9.]+s");
+    /** The test driver's block and interface counters grow with the clock. */
+    private static final Pattern COUNTER = Pattern.compile("^(\\S+ ((rd|wr|rx|tx)_\\w+|errs) )\\d+$", Pattern.MULTILINE);
+    private static final Pattern UUID_LINE = Pattern.compile("(UUID: +)[0-9a-f-]{36}");
+
+    @TempDir
+    Path dir;
+    private JvirtdTestNode node;
+
+    record Run(int rc, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        boolean present = Files.isExecutable(VIRSH);
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("virsh is not installed (libvirt-clients), and CI=true requires it");
+        }
+        Assumptions.assumeTrue(present, "virsh is not installed");
+        node = new JvirtdTestNode(dir.resolve("run"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    static Stream<Arguments> commands() {
+        List<String> list = List.of("list", "list --all", "list --inactive", "list --name --all", "list --uuid",
+                "dominfo test", "dominfo 1", "domstate test", "domstate test --reason", "domuuid test", "domid test",
+                "domname 1", "nodeinfo", "net-list", "net-list --all", "net-info default", "net-uuid default",
+                "schedinfo test", "dumpxml test", "net-dumpxml default", "net-dumpxml default --inactive",
+                "capabilities", "version", "hostname", "domblkstat test vda", "domifstat test testnet0",
+                "ttyconsole test", "vcpuinfo test", "dominfo nope", "net-info nope", "domname test",
+                "setmem test abc", "domblkstat test hda", "setvcpus test 0", "start test", "save test",
+                "suspend test; domstate test --reason; resume test; domstate test --reason",
+                "destroy test; domstate test --reason; start test; list --all");
+        List<Arguments> out = new ArrayList<>();
+        for (String transport : List.of("unix", "tcp")) {
+            for (String c : list) {
+                out.add(Arguments.of(transport, c));
+            }
+        }
+        return out.stream();
+    }
+
+    private String uri(String transport) {
+        return transport.equals("unix") ? "test+unix:///default?socket=" + node.socket()
+                : "test+tcp://127.0.0.1:" + node.tcpPort() + "/default";
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("commands")
+    void sameOutputAsLocalTestDriver(String transport, String command) throws Exception {
+        List<String> args = command.contains(";") ? List.of(command) : List.of(command.split(" "));
+        Run expected = virsh("test:///default", args);
+        Run actual = virsh(uri(transport), args);
+        assertEquals(mask(expected.out()), mask(actual.out()), "stdout of " + command);
+        assertEquals(expected.err(), actual.err(), "stderr of " + command);
+        assertEquals(expected.rc(), actual.rc(), "exit code of " + command);
+    }
+
+    @Test
+    void defineStartAndUndefineAScript() throws Exception {
+        Path xml = dir.resolve("shtest.xml");
+        Files.writeString(xml, "<domain type='test'>\n  <name>shtest</name>\n  <memory unit='KiB'>65536</memory>\n"
+                + "  <vcpu>1</vcpu>\n  <os>\n    <type arch='i686'>hvm</type>\n  </os>\n</domain>\n");
+        String line = "define " + xml + "; list --all; start shtest; domstate shtest --reason; suspend shtest;"
+                + " domstate shtest --reason; resume shtest; list; destroy shtest; domstate shtest --reason;"
+                + " dominfo shtest; undefine shtest; list --all; dumpxml nope";
+        Run expected = virsh("test:///default", List.of(line));
+        Run actual = virsh(uri("unix"), List.of(line));
+        assertEquals(UUID_LINE.matcher(mask(expected.out())).replaceAll("$1#"),
+                UUID_LINE.matcher(mask(actual.out())).replaceAll("$1#"));
+        assertEquals(expected.err(), actual.err());
+        assertEquals(expected.rc(), actual.rc());
+    }
+
+    @Test
+    void uriIsTheOneTheClientOpened() throws Exception {
+        Run r = virsh(uri("tcp"), List.of("uri"));
+        assertEquals(uri("tcp") + "\n\n", r.out());
+    }
+
+    @Test
+    void readOnlySocketRefusesAsLibvirtDoes() throws Exception {
+        Run expected = virsh("test:///default", List.of("-r", "suspend", "test"), true);
+        Run actual = virsh("test+unix:///default?socket=" + node.readOnlySocket(), List.of("suspend", "test"), true);
+        assertEquals(expected, actual);
+    }
+
+    /** virsh event --all --loop gets the lifecycle events of changes made by another client. */
+    @Test
+    void virshEventLoopReceivesLifecycleEvents() throws Exception {
+        Path out = dir.resolve("events.txt");
+        Process events = new ProcessBuilder(VIRSH.toString(), "-c", uri("unix"), "event", "--all", "--loop",
+                "--timeout", "20").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (Connect c = new FrontEndImpl().open(uri("unix"), null, Set.of())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String text = "";
+            while (!(text.contains("event 'lifecycle' for domain 'test': Suspended Paused")
+                    && text.contains("event 'lifecycle' for domain 'test': Resumed Unpaused"))
+                    && System.nanoTime() < deadline) {
+                c.lookupByName("test").suspend();
+                c.lookupByName("test").resume();
+                Thread.sleep(300);
+                text = Files.readString(out, StandardCharsets.UTF_8);
+            }
+            assertTrue(text.contains("event 'lifecycle' for domain 'test': Suspended Paused"), text);
+            assertTrue(text.contains("event 'lifecycle' for domain 'test': Resumed Unpaused"), text);
+        } finally {
+            events.destroy();
+            events.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String mask(String s) {
+        return COUNTER.matcher(CPU_TIME.matcher(s).replaceAll("$1#s")).replaceAll("$1#");
+    }
+
+    private static Run virsh(String uri, List<String> args) throws Exception {
+        return virsh(uri, args, false);
+    }
+
+    private static Run virsh(String uri, List<String> args, boolean readOnlyFlagFirst) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(VIRSH.toString()));
+        List<String> rest = new ArrayList<>(args);
+        if (readOnlyFlagFirst && !rest.isEmpty() && rest.get(0).equals("-r")) {
+            cmd.add(rest.remove(0));
+        }
+        cmd.add("-c");
+        cmd.add(uri);
+        cmd.addAll(rest);
+        Process p = new ProcessBuilder(cmd).start();
+        byte[] o = p.getInputStream().readAllBytes();
+        byte[] e = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("virsh timed out: " + cmd);
+        }
+        return new Run(p.exitValue(), new String(o, StandardCharsets.UTF_8), new String(e, StandardCharsets.UTF_8));
+    }
+}
