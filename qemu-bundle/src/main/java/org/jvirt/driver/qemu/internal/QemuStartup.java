@@ -62,6 +62,9 @@ final class QemuStartup {
             maxId = Math.max(maxId, reconnect(f));
         }
         host.domains.reserveId(maxId);
+        if (!firstStartThisBoot()) {
+            return; // autostart ran already since the host booted, as libvirt's autostarted marker says
+        }
         List<QemuDomain> auto = new ArrayList<>();
         for (QemuDomain d : host.domains.all()) {
             if (d.autostart && !d.isActive()) {
@@ -80,6 +83,32 @@ final class QemuStartup {
                 LOG.log(Level.WARNING, "autostart of " + d.name() + " failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Whether autostart is due: the first start of this root since the host booted. The marker
+     * {@code autostarted} in the run directory holds the boot's id (a run directory on disk outlives a boot).
+     */
+    private boolean firstStartThisBoot() {
+        Path marker = host.config.runDir().resolve("autostarted");
+        String boot;
+        try {
+            boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (IOException | RuntimeException e) {
+            boot = "unknown";
+        }
+        try {
+            if (Files.exists(marker) && Files.readString(marker).trim().equals(boot)) {
+                return false;
+            }
+            Path tmp = marker.resolveSibling("autostarted.tmp");
+            Files.writeString(tmp, boot + "\n");
+            Files.move(tmp, marker, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot keep the autostart marker " + marker + ": " + e.getMessage());
+        }
+        return true;
     }
 
     private static List<Path> list(Path dir, String glob) {

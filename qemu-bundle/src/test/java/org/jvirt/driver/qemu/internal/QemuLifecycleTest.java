@@ -583,7 +583,17 @@ class QemuLifecycleTest {
         }
         opened.clear();
         driver.deactivate();
-        // a new driver instance (bundle restart, daemon start) starts what is marked autostart
+        // a second driver start in the same boot autostarts nothing (libvirt's autostarted marker)
+        driver = new QemuDriver();
+        conn = connect();
+        assertEquals(DomainState.SHUTOFF, conn.domainGetState(conn.domainLookupByName("auto"), 0).state());
+        for (DriverConnection c : opened) {
+            c.connectClose();
+        }
+        opened.clear();
+        driver.deactivate();
+        // after a host boot (the run directory's marker is gone) a driver start runs autostart
+        Files.delete(root.resolve("run/qemu/autostarted"));
         driver = new QemuDriver();
         conn = connect();
         DomainRef again = conn.domainLookupByName("auto");
