@@ -33,9 +33,12 @@ import org.jvirt.spi.Procedure;
  */
 final class RemoteConnection implements InvocationHandler {
     private static final Map<Method, Procedure> BY_METHOD = byMethod();
-    /** libvirt's client keepalive: a ping after 5 s of silence, dead after 5 unanswered. */
-    private static final int KEEPALIVE_INTERVAL = 5;
-    private static final int KEEPALIVE_COUNT = 5;
+    /**
+     * libvirt's client keepalive: a ping after 5 s of silence, dead after 5 unanswered (libvirt.conf's
+     * keepalive_interval and keepalive_count; here the system properties jvirt.keepalive.interval/count).
+     */
+    private static final int KEEPALIVE_INTERVAL = Integer.getInteger("jvirt.keepalive.interval", 5);
+    private static final int KEEPALIVE_COUNT = Integer.getInteger("jvirt.keepalive.count", 5);
 
     private final RpcClient rpc;
     private final String uri;

@@ -34,6 +34,8 @@ final class ClientSession {
     private final RemoteDispatcher dispatcher;
     private final AtomicLong lastReceived = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
+    private volatile boolean keepalive;
+    private int unansweredPings;
     private Thread reader;
 
     ClientSession(RpcServer server, Listener.Accepted accepted, ExecutorService workers, int maxRequests) {
@@ -70,6 +72,9 @@ final class ClientSession {
                     break;
                 }
                 lastReceived.set(System.nanoTime());
+                synchronized (this) {
+                    unansweredPings = 0;
+                }
                 handle(p);
             }
         } catch (EOFException e) {
@@ -132,6 +137,34 @@ final class ClientSession {
         } catch (IOException e) {
             close();
         }
+    }
+
+    /** The client asked for keepalive (CONNECT_SUPPORTS_FEATURE 10): the server pings it when it is silent. */
+    void enableKeepalive() {
+        keepalive = true;
+    }
+
+    /**
+     * One keepalive tick: after {@code interval} seconds of silence a PING; a client that answered none of
+     * {@code count} pings is dead and closed, as libvirtd does.
+     */
+    synchronized void keepaliveTick(int interval, int count) {
+        if (!keepalive || closed || interval <= 0) {
+            return;
+        }
+        if (System.nanoTime() - lastReceived.get() < java.util.concurrent.TimeUnit.SECONDS.toNanos(interval)) {
+            unansweredPings = 0;
+            return;
+        }
+        if (unansweredPings >= count) {
+            server.log("closing " + this + ": no answer to " + count + " keepalive pings");
+            close();
+            return;
+        }
+        unansweredPings++;
+        lastReceived.set(System.nanoTime()); // the next ping after another interval
+        send(new Packet(org.jvirt.remote.internal.rpc.RemoteProtocol.keepaliveHeader(
+                org.jvirt.remote.internal.rpc.RemoteProtocol.KEEPALIVE_PING), new byte[0]).encode());
     }
 
     long nanosSinceLastReceived() {

@@ -103,6 +103,9 @@ final class RemoteDispatcher {
             case RemoteProtocol.CONNECT_SUPPORTS_FEATURE -> {
                 int feature = r.readInt();
                 r.expectEnd();
+                if (feature == RemoteProtocol.FEATURE_PROGRAM_KEEPALIVE) {
+                    session.enableKeepalive();
+                }
                 w.writeInt(supports(feature) ? 1 : 0);
             }
             case RemoteProtocol.CONNECT_OPEN -> {

@@ -28,6 +28,7 @@ public final class RpcServer implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
+    private final java.util.concurrent.ScheduledExecutorService keepalive;
     private volatile boolean closed;
 
     public RpcServer(ProcedureFrontEnd frontEnd, ServerSettings settings, Consumer<String> log) {
@@ -42,6 +43,11 @@ public final class RpcServer implements AutoCloseable {
                 });
         pool.allowCoreThreadTimeOut(true);
         this.workers = pool;
+        this.keepalive = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jvirtd-keepalive");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     ProcedureFrontEnd frontEnd() {
@@ -72,6 +78,13 @@ public final class RpcServer implements AutoCloseable {
         for (Listener l : listeners) {
             l.start(this::accept);
             log("listening on " + l);
+        }
+        if (settings.keepaliveInterval() > 0) {
+            keepalive.scheduleWithFixedDelay(() -> {
+                for (ClientSession s : clients) {
+                    s.keepaliveTick(settings.keepaliveInterval(), settings.keepaliveCount());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -121,5 +134,6 @@ public final class RpcServer implements AutoCloseable {
             s.close();
         }
         workers.shutdownNow();
+        keepalive.shutdownNow();
     }
 }
