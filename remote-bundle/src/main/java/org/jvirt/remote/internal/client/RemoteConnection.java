@@ -119,7 +119,7 @@ final class RemoteConnection implements InvocationHandler {
             case "connectIsAlive":
                 return !closed && rpc.isAlive();
             case "connectIsEncrypted":
-                return false;
+                return transport.equals("tls") || transport.equals("ssh");
             case "connectGetURI":
                 return uri; // as libvirt's client: the URI this connection was opened with
             case "networks":
@@ -144,7 +144,7 @@ final class RemoteConnection implements InvocationHandler {
         } else if (p == Procedure.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY) {
             callbacks.remove((Integer) args[0]);
         } else if (p == Procedure.CONNECT_IS_SECURE) {
-            return (Boolean) result && !transport.equals("tcp");
+            return (Boolean) result && !transport.equals("tcp") && !transport.equals("ext");
         }
         return result;
     }

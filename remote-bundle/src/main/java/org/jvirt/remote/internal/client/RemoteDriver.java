@@ -11,6 +11,8 @@ import org.jvirt.api.VirtException;
 import org.jvirt.api.VirtUri;
 import org.jvirt.remote.internal.rpc.PacketStream;
 import org.jvirt.remote.internal.transport.ClientTransport;
+import org.jvirt.remote.internal.transport.Pki;
+import org.jvirt.remote.internal.transport.Tls;
 import org.jvirt.spi.Driver;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.OpenContext;
@@ -28,6 +30,7 @@ public class RemoteDriver implements Driver {
             "no_tty", "pkipath", "known_hosts", "known_hosts_verify", "mode", "proxy", "sshauth", "tls_priority",
             "tls");
     static final int DEFAULT_TCP_PORT = 16509;
+    static final int DEFAULT_TLS_PORT = 16514;
     static final int CONNECT_TIMEOUT_MS = 10_000;
 
     @Override
@@ -50,8 +53,9 @@ public class RemoteDriver implements Driver {
             case "unix" -> ClientTransport.unix(socketPath(uri, context.readOnly()));
             case "tcp" -> ClientTransport.tcp(uri.host() == null ? "localhost" : uri.host(),
                     uri.port() > 0 ? uri.port() : DEFAULT_TCP_PORT, CONNECT_TIMEOUT_MS);
+            case "tls" -> tls(uri);
             default -> throw new VirtException(ErrorCode.NO_SUPPORT, ErrorDomain.REMOTE,
-                    "transport '" + transport + "' is not supported yet by jvirt's remote driver (use unix or tcp)");
+                    "transport '" + transport + "' is not supported yet by jvirt's remote driver (use unix, tcp or tls)");
         };
         RemoteConnection conn = new RemoteConnection(new PacketStream(t.in(), t.out()), t, uri.toString(),
                 transport, context.events());
@@ -62,6 +66,22 @@ public class RemoteDriver implements Driver {
             throw e;
         }
         return Optional.of(conn.proxy());
+    }
+
+    /** libvirt's default transport for a host: TLS on 16514, with libvirt's x509 files or the pkipath param. */
+    private static ClientTransport tls(VirtUri uri) {
+        String host = uri.host() == null ? "localhost" : uri.host();
+        Pki.ClientFiles files = Pki.ClientFiles.of(uri.param("pkipath"));
+        if (!java.nio.file.Files.exists(files.caCert())) {
+            throw new VirtException(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, "Cannot read CA certificate '"
+                    + files.caCert() + "': No such file or directory\nTo use TLS (the default for a URI with a host), "
+                    + "create " + files.caCert() + ", " + files.cert() + " and " + files.key()
+                    + " (or give ?pkipath=DIR); or choose another transport, e.g. " + uri.driver() + "+ssh://" + host
+                    + uri.path() + " or " + uri.driver() + "+tcp://" + host + uri.path());
+        }
+        boolean noVerify = "1".equals(uri.param("no_verify"));
+        return ClientTransport.of(Tls.connect(host, uri.port() > 0 ? uri.port() : DEFAULT_TLS_PORT,
+                new Tls.ClientConfig(files, noVerify), CONNECT_TIMEOUT_MS), "tls");
     }
 
     /** The socket of a unix URI: the {@code socket} param, else libvirt's default for the caller. */

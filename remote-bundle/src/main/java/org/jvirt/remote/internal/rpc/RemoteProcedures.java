@@ -138,6 +138,7 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_CREATE_XML, args(STRING, UINT), ret(DOMAIN));
         put(m, Procedure.DOMAIN_RESTORE_FLAGS, args(STRING, OPT_STRING, UINT), VOID);
         put(m, Procedure.CONNECT_DOMAIN_XML_TO_NATIVE, args(STRING, STRING, UINT), ret(STRING));
+        put(m, Procedure.CONNECT_DOMAIN_XML_FROM_NATIVE, args(STRING, STRING, UINT), ret(STRING));
 
         // ---- one domain
         put(m, Procedure.DOMAIN_GET_OS_TYPE, args(DOMAIN), ret(STRING));

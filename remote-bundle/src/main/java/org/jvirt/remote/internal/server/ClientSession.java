@@ -2,7 +2,6 @@ package org.jvirt.remote.internal.server;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +14,6 @@ import org.jvirt.remote.internal.rpc.MessageHeader;
 import org.jvirt.remote.internal.rpc.Packet;
 import org.jvirt.remote.internal.rpc.PacketStream;
 import org.jvirt.remote.internal.rpc.RpcErrors;
-import org.jvirt.remote.internal.transport.ChannelStreams;
 import org.jvirt.remote.internal.transport.Listener;
 import org.jvirt.remote.internal.xdr.XdrException;
 import org.jvirt.remote.internal.xdr.XdrWriter;
@@ -28,7 +26,7 @@ import org.jvirt.remote.internal.xdr.XdrWriter;
 final class ClientSession {
     private final RpcServer server;
     private final Listener.Accepted accepted;
-    private final PacketStream stream;
+    private volatile PacketStream stream;
     private final Semaphore inFlight;
     private final ExecutorService workers;
     private final RemoteDispatcher dispatcher;
@@ -43,8 +41,6 @@ final class ClientSession {
         this.accepted = accepted;
         this.workers = workers;
         this.inFlight = new Semaphore(Math.max(1, maxRequests));
-        SocketChannel ch = accepted.channel();
-        this.stream = new PacketStream(ChannelStreams.in(ch), ChannelStreams.out(ch));
         this.dispatcher = new RemoteDispatcher(server.frontEnd(), this, accepted.readOnly());
     }
 
@@ -60,6 +56,14 @@ final class ClientSession {
 
     private void readLoop() {
         try {
+            Listener.Streams io;
+            try {
+                io = accepted.establish();
+            } catch (IOException | RuntimeException e) {
+                server.log("refusing " + this + ": " + (e.getMessage() != null ? e.getMessage() : e));
+                return;
+            }
+            stream = new PacketStream(io.in(), io.out());
             while (!closed) {
                 Packet p;
                 try {
@@ -129,7 +133,8 @@ final class ClientSession {
 
     /** Sends a whole frame. */
     void send(byte[] frame) {
-        if (closed) {
+        PacketStream stream = this.stream;
+        if (closed || stream == null) {
             return;
         }
         try {
@@ -182,11 +187,7 @@ final class ClientSession {
             }
             closed = true;
         }
-        try {
-            accepted.channel().close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        accepted.close();
         dispatcher.closeConnection();
         server.closed(this);
     }

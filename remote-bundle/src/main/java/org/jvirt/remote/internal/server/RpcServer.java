@@ -1,7 +1,6 @@
 package org.jvirt.remote.internal.server;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jvirt.remote.internal.transport.Listener;
+import org.jvirt.remote.internal.transport.Tls;
 import org.jvirt.spi.ProcedureFrontEnd;
 
 /**
@@ -71,6 +71,9 @@ public final class RpcServer implements AutoCloseable {
             if (settings.listenTcp()) {
                 add(Listener.tcp(settings.listenAddr(), settings.tcpPort()));
             }
+            if (settings.listenTls()) {
+                add(Listener.tls(settings.listenAddr(), settings.tlsPort(), new Tls.Server(settings.tls())));
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -100,7 +103,7 @@ public final class RpcServer implements AutoCloseable {
     private void accept(Listener.Accepted a) {
         if (closed || clients.size() >= settings.maxClients()) {
             log("refusing a client from " + a.peer() + ": " + (closed ? "shutting down" : "max_clients reached"));
-            closeQuietly(a.channel());
+            a.close();
             return;
         }
         ClientSession s = new ClientSession(this, a, workers, settings.maxClientRequests());
@@ -114,14 +117,6 @@ public final class RpcServer implements AutoCloseable {
 
     public int clientCount() {
         return clients.size();
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // refused anyway
-        }
     }
 
     @Override

@@ -61,6 +61,25 @@ public final class ClientTransport implements AutoCloseable {
         }
     }
 
+    /** A connected socket (e.g. TLS) as a transport. */
+    public static ClientTransport of(Socket s, String kind) {
+        try {
+            return new ClientTransport(s.getInputStream(), s.getOutputStream(), s, kind);
+        } catch (IOException e) {
+            throw new VirtException(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, "Cannot use the connection: " + e.getMessage());
+        }
+    }
+
+    /** A program whose standard input and output carry the protocol (the ext and ssh transports). */
+    public static ClientTransport of(Process p, String kind) {
+        return new ClientTransport(p.getInputStream(), p.getOutputStream(), () -> {
+            p.destroy();
+            if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }, kind);
+    }
+
     private static String reason(IOException e) {
         String m = e.getMessage();
         if (e instanceof java.net.ConnectException || (m != null && m.contains("Connection refused"))) {

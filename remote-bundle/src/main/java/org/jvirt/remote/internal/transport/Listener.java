@@ -17,8 +17,70 @@ import java.util.function.Consumer;
 /** A listening socket (unix or tcp) whose accept loop hands each new connection to a consumer. */
 public final class Listener implements AutoCloseable {
 
-    /** What a server is told of an accepted connection. */
-    public record Accepted(SocketChannel channel, String transport, boolean readOnly, String peer) {
+    /**
+     * What a server is told of an accepted connection. {@link #establish} completes it (for tls, the
+     * handshake and the client checks, bounded in time) on the session's own thread, never the acceptor's.
+     */
+    public static final class Accepted {
+        private final SocketChannel channel;
+        private final String transport;
+        private final boolean readOnly;
+        private final String peer;
+        private final Tls.Server tls;
+        private volatile java.io.Closeable closer;
+
+        Accepted(SocketChannel channel, String transport, boolean readOnly, String peer, Tls.Server tls) {
+            this.channel = channel;
+            this.transport = transport;
+            this.readOnly = readOnly;
+            this.peer = peer;
+            this.tls = tls;
+            this.closer = channel;
+        }
+
+        public String transport() {
+            return transport;
+        }
+
+        public boolean readOnly() {
+            return readOnly;
+        }
+
+        public String peer() {
+            return peer;
+        }
+
+        /** The connection's streams, after the TLS handshake and checks for a tls listener. */
+        public Streams establish() throws IOException {
+            if (tls == null) {
+                return new Streams(ChannelStreams.in(channel), ChannelStreams.out(channel));
+            }
+            java.net.Socket plain = channel.socket();
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.context().getSocketFactory()
+                    .createSocket(plain, null, plain.getPort(), true);
+            ssl.setUseClientMode(false);
+            closer = ssl;
+            String ip = plain.getInetAddress().getHostAddress();
+            tls.establish(ssl, ip);
+            return new Streams(ssl.getInputStream(), ssl.getOutputStream());
+        }
+
+        public void close() {
+            try {
+                closer.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** A connection's byte streams. */
+    public record Streams(java.io.InputStream in, java.io.OutputStream out) {
     }
 
     private final ServerSocketChannel server;
@@ -26,6 +88,7 @@ public final class Listener implements AutoCloseable {
     private final boolean readOnly;
     private final Path unixPath;
     private final String description;
+    private Tls.Server tls;
     private Thread acceptor;
 
     private Listener(ServerSocketChannel server, String transport, boolean readOnly, Path unixPath, String description) {
@@ -75,6 +138,18 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /** A tls socket on {@code address} and {@code port}: tcp with libvirt's TLS on top. */
+    public static Listener tls(String address, int port, Tls.Server tls) throws IOException {
+        Listener l = tcp(address, port);
+        l.tls = tls;
+        return new Listener(l.server, "tls", false, null, "tls:" + l.server.getLocalAddress()).withTls(tls);
+    }
+
+    private Listener withTls(Tls.Server t) {
+        this.tls = t;
+        return this;
+    }
+
     /** "0700" → "rwx------". */
     static String octalToRwx(String octal) {
         int v = Integer.parseInt(octal, 8);
@@ -106,7 +181,7 @@ public final class Listener implements AutoCloseable {
                     } catch (IOException e) {
                         peer = "?";
                     }
-                    onAccept.accept(new Accepted(ch, transport, readOnly, peer));
+                    onAccept.accept(new Accepted(ch, transport, readOnly, peer, tls));
                 } catch (ClosedChannelException e) {
                     return;
                 } catch (IOException | RuntimeException e) {

@@ -17,7 +17,7 @@ final class JvirtdTestNode implements AutoCloseable {
 
     JvirtdTestNode(Path dir) throws IOException {
         this.dir = dir;
-        DaemonConfig conf = DaemonConfig.parse("unix_sock_dir = \"" + dir + "\"\nlisten_tcp = 1\n"
+        DaemonConfig conf = DaemonConfig.parse("unix_sock_dir = \"" + dir + "\"\nlisten_tcp = 1\nlisten_tls = 0\n"
                 + "listen_addr = \"127.0.0.1\"\ntcp_port = \"0\"\nauth_tcp = \"none\"\n", "jvirtd.conf");
         server = new RpcServer(FrontEndImpl.of(new TestDriver()), ServerSettings.from(conf, true, dir), m -> { });
         server.start();

@@ -53,7 +53,7 @@ class RpcServerTest {
         node = new FakeNodeDriver();
         FrontEndImpl serverSide = FrontEndImpl.of(node);
         DaemonConfig conf = DaemonConfig.parse("unix_sock_dir = \"" + dir + "\"\nmax_clients = 4\n"
-                + "listen_tcp = 1\nlisten_addr = \"::\"\ntcp_port = \"0\"\nauth_tcp = \"none\"\n", "test.conf");
+                + "listen_tcp = 1\nlisten_tls = 0\nlisten_addr = \"::\"\ntcp_port = \"0\"\nauth_tcp = \"none\"\n", "test.conf");
         server = new RpcServer(serverSide, ServerSettings.from(conf, true, dir), m -> { });
         server.start();
         clientSide = new FrontEndImpl();

@@ -1,0 +1,73 @@
+package org.jvirt.remote.internal.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jvirt's client over TLS against Debian's libvirtd with the same kind of certificates. libvirtd runs in a
+ * network namespace of its own (loopback only), and the client is run inside that namespace (nsenter).
+ */
+class LibvirtdTlsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void jvirtsClientReachesStockLibvirtdOverTls() throws Exception {
+        boolean present = Files.isExecutable(Path.of("/usr/sbin/libvirtd")) && Files.isExecutable(Path.of("/usr/bin/nsenter"));
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("libvirtd or nsenter is missing, and CI=true requires them");
+        }
+        Assumptions.assumeTrue(present, "libvirtd is not installed");
+        TestPki ca = new TestPki("libvirtd test CA");
+        TestPki.Issued server = ca.server("localhost", "localhost", "127.0.0.1");
+        TestPki.Issued client = ca.client("C=GB,O=Red Hat,CN=client1");
+        Path s = Files.createDirectories(dir.resolve("server"));
+        TestPki.writeCert(s.resolve("cacert.pem"), ca.caCert());
+        TestPki.writeCert(s.resolve("servercert.pem"), server.cert());
+        TestPki.writeKey(s.resolve("serverkey.pem"), server.key());
+        Path clientDir = ca.clientDir(dir.resolve("client"), client, ca.caCert());
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Path conf = dir.resolve("libvirtd.conf");
+        Files.writeString(conf, "unix_sock_dir = \"" + run + "\"\nlisten_tls = 1\nlisten_tcp = 0\ntls_port = \"16514\"\n"
+                + "listen_addr = \"127.0.0.1\"\nauth_tls = \"none\"\nauth_unix_rw = \"none\"\nauth_unix_ro = \"none\"\n"
+                + "ca_file = \"" + s.resolve("cacert.pem") + "\"\ncert_file = \"" + s.resolve("servercert.pem")
+                + "\"\nkey_file = \"" + s.resolve("serverkey.pem") + "\"\n", StandardCharsets.UTF_8);
+        Path log = dir.resolve("libvirtd.log");
+        Process libvirtd = new ProcessBuilder("unshare", "-n", "sh", "-c",
+                "ip link set lo up && exec /usr/sbin/libvirtd --listen -f " + conf + " --pid-file " + dir.resolve("pid"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(run.resolve("libvirt-sock")) && System.nanoTime() < deadline && libvirtd.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(run.resolve("libvirt-sock")), "libvirtd did not start: " + Files.readString(log));
+            long pid = libvirtd.descendants().findFirst().map(ProcessHandle::pid).orElse(libvirtd.pid());
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Process probe = new ProcessBuilder("nsenter", "-t", String.valueOf(pid), "-n", java, "-cp", cp,
+                    RemoteProbe.class.getName(), "test+tls://localhost/default?pkipath=" + clientDir)
+                    .redirectErrorStream(true).start();
+            String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, probe.exitValue(), out + "\nlibvirtd: " + Files.readString(log));
+            assertTrue(out.contains("type TEST") || out.contains("type Test"), out);
+            assertTrue(out.contains("encrypted true"), out);
+            assertTrue(out.contains("domain test RUNNING"), out);
+            assertTrue(out.contains("suspended PAUSED"), out);
+        } finally {
+            libvirtd.descendants().forEach(ProcessHandle::destroy);
+            libvirtd.destroy();
+            libvirtd.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
