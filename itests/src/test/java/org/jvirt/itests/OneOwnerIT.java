@@ -27,7 +27,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -35,6 +40,8 @@ import java.util.stream.Stream;
 
 import org.jvirt.api.Connect;
 import org.jvirt.api.Domain;
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.VirtException;
 import org.jvirt.core.internal.FrontEndImpl;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
@@ -49,7 +56,8 @@ import org.junit.jupiter.api.Test;
  * with {@code bin/jvirsh -c qemu:///session}, which starts the per-user session daemon when none runs
  * (as libvirt's client does), each test with XDG directories of its own:
  * <ul>
- * <li>two concurrent starts of one guest: one wins, the other is told it already runs, one QEMU;</li>
+ * <li>two concurrent starts of one guest (two jvirsh, then two RPC clients at once): one wins, the other
+ * is told it already runs, one QEMU runs;</li>
  * <li>{@code list --all} answers promptly while a guest runs;</li>
  * <li>a second jvirtd on the same pid file, socket or QEMU root is refused, naming the owner's pid;</li>
  * <li>after {@code kill -9} of the daemon, the next client starts a new one that re-attaches the guests
@@ -76,6 +84,8 @@ class OneOwnerIT {
     /** XDG_RUNTIME_DIR: short, under the temp dir, since unix socket paths are limited to 107 bytes. */
     private Path rt;
     private final List<Process> started = new ArrayList<>();
+    /** The uuids of the guests this test defined through jvirsh (their QEMUs hold them). */
+    private final List<String> uuids = new ArrayList<>();
     private final AtomicInteger runs = new AtomicInteger();
 
     @BeforeAll
@@ -104,22 +114,34 @@ class OneOwnerIT {
         rt = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jv");
     }
 
+    /**
+     * Kills what the test started: the session daemons (by their pid files), the processes it started
+     * directly, then the guests' QEMUs and anything else that names the test's directories; then checks
+     * that nothing of the test runs any more.
+     */
     @AfterEach
     void cleanUp() throws Exception {
-        List<String> left = new ArrayList<>();
-        // the session daemons first, so that none restarts a guest, then the processes started directly
+        List<String> killed = new ArrayList<>();
         for (Path pidFile : List.of(sessionPidFile(), rt.resolve("second/jvirtd.pid"))) {
-            readPid(pidFile).flatMap(ProcessHandle::of).ifPresent(OneOwnerIT::kill);
+            // a daemon of this test names its pid file in its command line (a stale pid may be anyone's)
+            readPid(pidFile).filter(pid -> cmdline(pid).contains(pidFile.toString())).flatMap(ProcessHandle::of)
+                    .ifPresent(OneOwnerIT::kill);
         }
         for (Process p : started) {
             kill(p.toHandle());
         }
-        // then every process that names this test's directories: QEMUs (their monitor sockets are in rt),
-        // any daemon not yet killed (its bundle cache is in work)
-        left.addAll(killAll(work.toString()));
-        left.addAll(killAll(rt.toString()));
+        for (String uuid : uuids) {
+            killed.addAll(killAll(uuid));
+        }
+        killed.addAll(killAll(work.toString()));
+        killed.addAll(killAll(rt.toString()));
+        if (!killed.isEmpty()) {
+            System.out.println("OneOwnerIT: killed after the test: " + killed);
+        }
+        List<Long> left = new ArrayList<>(pidsMentioning(work.toString()));
+        left.addAll(pidsMentioning(rt.toString()));
         exec(new ProcessBuilder("rm", "-rf", rt.toString()));
-        assertTrue(left.isEmpty(), () -> "left running by the test, now killed: " + left);
+        assertTrue(left.isEmpty(), () -> "still running after the clean-up: " + left);
     }
 
     // ---- 1 ---------------------------------------------------------------------------------------------
@@ -127,26 +149,79 @@ class OneOwnerIT {
     @Test
     void concurrentStartsRunOneQemu() throws Exception {
         String uuid = define("g1");
+        // through jvirsh, as a user would: the loser is refused by the daemon when both asked at once, or by
+        // jvirsh's own check before it asks once the winner's guest runs (virsh's cmdStart: "Domain is
+        // already active"); either way one QEMU runs
+        int refusedByDaemon = 0;
         for (int round = 1; round <= 3; round++) {
-            Process a = launch(virsh("start", "g1"));
-            Process b = launch(virsh("start", "g1"));
+            Launched a = launch(virsh("start", "g1"));
+            Launched b = launch(virsh("start", "g1"));
             List<Ran> both = List.of(await(a), await(b));
             List<Ran> won = both.stream().filter(r -> r.rc == 0).toList();
             List<Ran> lost = both.stream().filter(r -> r.rc != 0).toList();
-            String what = "round " + round + ": " + both;
+            String what = "jvirsh round " + round + ": " + both;
             assertEquals(1, won.size(), what);
             assertEquals(1, lost.size(), what);
             assertTrue(won.get(0).out.contains("Domain 'g1' started"), what);
-            assertTrue(lost.get(0).err.contains("error: Requested operation is not valid: domain 'g1' is already running"),
-                    what);
-            List<Long> qemus = qemuPids(uuid);
-            assertEquals(1, qemus.size(), () -> what + "\nQEMUs of g1: " + qemus);
-            assertEquals(statusPid("g1"), qemus.get(0), "the status file names the one QEMU");
+            String refusal = lost.get(0).err;
+            if (refusal.contains("error: Requested operation is not valid: domain 'g1' is already running")) {
+                refusedByDaemon++;
+            } else {
+                assertTrue(refusal.contains("error: Domain is already active"), what);
+            }
+            assertOneQemu("g1", uuid, what);
             assertEquals("running (booted)", ok("domstate", "--reason", "g1").out.strip());
-
             ok("destroy", "g1");
             waitFor("g1's QEMU to exit", () -> qemuPids(uuid).isEmpty());
         }
+        System.out.println("OneOwnerIT: of 3 concurrent jvirsh starts, " + refusedByDaemon + " losers were refused by "
+                + "the daemon, the others by jvirsh's check");
+
+        // straight to the daemon, past jvirsh's check: two clients' create() over RPC at the same instant
+        String uri = "qemu+unix:///session?socket=" + sessionSocket();
+        FrontEndImpl frontEnd = new FrontEndImpl();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Connect c1 = frontEnd.open(uri, null, Set.of()); Connect c2 = frontEnd.open(uri, null, Set.of())) {
+            List<Domain> doms = List.of(c1.lookupByName("g1"), c2.lookupByName("g1"));
+            for (int round = 1; round <= 5; round++) {
+                CyclicBarrier together = new CyclicBarrier(doms.size());
+                List<Future<Throwable>> creates = new ArrayList<>();
+                for (Domain d : doms) {
+                    creates.add(pool.submit(() -> {
+                        try {
+                            together.await(10, TimeUnit.SECONDS);
+                            d.create();
+                            return null;
+                        } catch (Throwable e) {
+                            return e;
+                        }
+                    }));
+                }
+                List<Throwable> outcomes = new ArrayList<>();
+                for (Future<Throwable> f : creates) {
+                    outcomes.add(f.get(RUN_TIMEOUT_S, TimeUnit.SECONDS));
+                }
+                String what = "RPC round " + round + ": " + outcomes;
+                assertEquals(1, outcomes.stream().filter(o -> o == null).count(), what);
+                Throwable refusal = outcomes.stream().filter(o -> o != null).findFirst().orElseThrow();
+                if (!(refusal instanceof VirtException ve) || ve.code() != ErrorCode.OPERATION_INVALID
+                        || !"Requested operation is not valid: domain 'g1' is already running".equals(ve.getMessage())) {
+                    throw new AssertionError(what, refusal);
+                }
+                assertOneQemu("g1", uuid, what);
+                c1.lookupByName("g1").destroy();
+                waitFor("g1's QEMU to exit", () -> qemuPids(uuid).isEmpty());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Exactly one QEMU runs for the guest, and its status file names it. */
+    private void assertOneQemu(String name, String uuid, String what) throws IOException {
+        List<Long> qemus = qemuPids(uuid);
+        assertEquals(1, qemus.size(), () -> what + "\nQEMUs of " + name + ": " + qemus);
+        assertEquals(statusPid(name), qemus.get(0), "the status file names the one QEMU");
     }
 
     // ---- 2 ---------------------------------------------------------------------------------------------
@@ -188,18 +263,18 @@ class OneOwnerIT {
         // another pid file and socket, the same XDG dirs: the daemon runs, but its QEMU driver refuses the root
         Path second = Files.createDirectories(rt.resolve("second"));
         Path conf = Files.writeString(second.resolve("jvirtd.conf"), "unix_sock_dir = \"" + second + "\"\n");
-        Process other = launch(jvirtd("second", "-f", conf.toString(), "--pid-file", second.resolve("jvirtd.pid").toString()));
+        Launched other = launch(jvirtd("second", "-f", conf.toString(), "--pid-file", second.resolve("jvirtd.pid").toString()));
         Path otherSocket = second.resolve("libvirt-sock");
         waitFor("the second jvirtd to listen on " + otherSocket, () -> {
-            assertTrue(other.isAlive(), () -> "the second jvirtd exited: " + output(other));
+            assertTrue(other.process().isAlive(), () -> "the second jvirtd exited: " + other.output());
             return accepting(otherSocket);
         });
         Ran refused = await(launch(virsh("-c", "qemu:///session?socket=" + otherSocket, "list", "--all")));
         assertNotEquals(0, refused.rc, refused::toString);
         assertTrue(refused.err.contains("error: operation failed: the state of qemu:///session in " + qemuDriverPidFile().getParent()
                 + " is owned by another process (pid " + owner + ")"), refused::toString);
-        other.toHandle().destroy(); // SIGTERM: a clean stop, whose lock release must not touch the owner's
-        assertTrue(other.waitFor(20, TimeUnit.SECONDS), "the second jvirtd did not stop on SIGTERM");
+        other.process().toHandle().destroy(); // SIGTERM: a clean stop, which must not touch the owner's files
+        assertTrue(other.process().waitFor(20, TimeUnit.SECONDS), "the second jvirtd did not stop on SIGTERM");
 
         // the owner is unharmed: same pid, still the QEMU root's owner, still serving
         ok("list", "--all");
@@ -212,13 +287,13 @@ class OneOwnerIT {
 
     @Test
     void guestsSurviveKillOfTheDaemon() throws Exception {
-        Map<String, String> uuids = new LinkedHashMap<>();
+        Map<String, String> guests = new LinkedHashMap<>();
         for (String name : List.of("g1", "g2")) {
-            uuids.put(name, define(name));
+            guests.put(name, define(name));
             ok("start", name);
         }
         ok("suspend", "g2");
-        Map<String, String> before = guestFacts(uuids);
+        Map<String, String> before = guestFacts(guests);
         assertEquals("1 running (booted)", before.get("g1").replaceAll(" qemu \\d+", ""), before::toString);
         assertEquals("2 paused (user)", before.get("g2").replaceAll(" qemu \\d+", ""), before::toString);
 
@@ -226,7 +301,7 @@ class OneOwnerIT {
         ProcessHandle h = ProcessHandle.of(daemon).orElseThrow();
         assertTrue(h.destroyForcibly()); // SIGKILL
         h.onExit().get(10, TimeUnit.SECONDS);
-        for (String uuid : uuids.values()) {
+        for (String uuid : guests.values()) {
             assertEquals(1, qemuPids(uuid).size(), "a guest's QEMU went with the daemon");
         }
 
@@ -235,20 +310,20 @@ class OneOwnerIT {
         assertNotEquals(daemon, restarted);
         assertTrue(list.out.lines().anyMatch(l -> l.matches("\\s*1\\s+g1\\s+running\\s*")), list::toString);
         assertTrue(list.out.lines().anyMatch(l -> l.matches("\\s*2\\s+g2\\s+paused\\s*")), list::toString);
-        assertEquals(before, guestFacts(uuids), "ids, state reasons and QEMU pids after the restart");
+        assertEquals(before, guestFacts(guests), "ids, state reasons and QEMU pids after the restart");
 
         // and the new daemon drives them: through their monitors and their processes
         ok("resume", "g2");
         assertEquals("running (unpaused)", ok("domstate", "--reason", "g2").out.strip());
         ok("destroy", "g1");
-        waitFor("g1's QEMU to exit", () -> qemuPids(uuids.get("g1")).isEmpty());
+        waitFor("g1's QEMU to exit", () -> qemuPids(guests.get("g1")).isEmpty());
         assertEquals("shut off (destroyed)", ok("domstate", "--reason", "g1").out.strip());
     }
 
     /** Each guest's "ID STATE (REASON) qemu PID", checking that its one QEMU is the status file's. */
-    private Map<String, String> guestFacts(Map<String, String> uuids) throws Exception {
+    private Map<String, String> guestFacts(Map<String, String> guests) throws Exception {
         Map<String, String> facts = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : uuids.entrySet()) {
+        for (Map.Entry<String, String> e : guests.entrySet()) {
             String name = e.getKey();
             List<Long> qemus = qemuPids(e.getValue());
             assertEquals(List.of(statusPid(name)), qemus, name + ": its QEMUs against its status file");
@@ -274,6 +349,7 @@ class OneOwnerIT {
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        AtomicBoolean killed = new AtomicBoolean();
         Map<String, String> endings = new ConcurrentHashMap<>();
         List<Thread> definers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -282,7 +358,7 @@ class OneOwnerIT {
                 Connect c;
                 try {
                     c = frontEnd.open(uri, null, Set.of());
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     unexpected.compareAndSet(null, e);
                     return;
                 }
@@ -298,7 +374,10 @@ class OneOwnerIT {
                         acked.put(name, uuid);
                     }
                     endings.put(thread, "all defined");
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    if (!killed.get()) {
+                        unexpected.compareAndSet(null, e);
+                    }
                     endings.put(thread, String.valueOf(e.getMessage())); // the daemon went
                 } finally {
                     try {
@@ -315,6 +394,7 @@ class OneOwnerIT {
         waitFor(killAfter + " acknowledged defines", () -> acked.size() >= killAfter
                 || definers.stream().noneMatch(Thread::isAlive));
         ProcessHandle h = ProcessHandle.of(daemon).orElseThrow();
+        killed.set(true);
         assertTrue(h.destroyForcibly()); // SIGKILL, in the middle of the defines
         int ackedAtKill = acked.size();
         h.onExit().get(10, TimeUnit.SECONDS);
@@ -324,7 +404,7 @@ class OneOwnerIT {
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (unexpected.get() != null) {
-            throw new AssertionError("a definer failed before the kill", unexpected.get());
+            throw new AssertionError("a definer failed before the daemon was killed", unexpected.get());
         }
         System.out.println("OneOwnerIT: " + acked.size() + " of " + sent.size() + " defines acknowledged (" + ackedAtKill
                 + " when killed) in " + ms + " ms; threads ended with: " + new TreeSet<>(endings.values()));
@@ -377,6 +457,7 @@ class OneOwnerIT {
     /** Defines a TCG guest of a fresh uuid through jvirsh (which starts the daemon if needed); returns the uuid. */
     private String define(String name) throws Exception {
         String uuid = UUID.randomUUID().toString();
+        uuids.add(uuid);
         Path f = Files.writeString(work.resolve(name + ".xml"), xml(name, uuid));
         assertTrue(ok("define", f.toString()).out.contains("Domain '" + name + "' defined"));
         return uuid;
@@ -487,30 +568,31 @@ class OneOwnerIT {
         return pb;
     }
 
-    /** Starts a command with its stdin empty and its output in files under work (so no pipe outlives it). */
-    private Process launch(ProcessBuilder pb) throws IOException {
-        int n = runs.incrementAndGet();
-        pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(work.resolve("run-" + n + ".out").toFile())
-                .redirectError(work.resolve("run-" + n + ".err").toFile());
-        Process p = pb.start();
-        started.add(p);
-        outputs.put(p, n);
-        return p;
-    }
-
-    private final Map<Process, Integer> outputs = new ConcurrentHashMap<>();
-
-    private String output(Process p) {
-        int n = outputs.get(p);
-        try {
-            return Files.readString(work.resolve("run-" + n + ".out")) + Files.readString(work.resolve("run-" + n + ".err"));
-        } catch (IOException e) {
-            return e.toString();
+    /** A command started by {@link #launch}: its output goes to files under work (so no pipe outlives it). */
+    private record Launched(Process process, List<String> command, Path out, Path err, long t0) {
+        String output() {
+            try {
+                return Files.readString(out) + Files.readString(err);
+            } catch (IOException e) {
+                return e.toString();
+            }
         }
     }
 
-    /** The result of a run: exit status, output and how long it took (from its start). */
+    /** Starts a command with its stdin empty. */
+    private Launched launch(ProcessBuilder pb) throws IOException {
+        int n = runs.incrementAndGet();
+        Path out = work.resolve("run-" + n + ".out");
+        Path err = work.resolve("run-" + n + ".err");
+        pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        started.add(p);
+        return new Launched(p, List.copyOf(pb.command()), out, err, t0);
+    }
+
+    /** The result of a run: exit status, output and how long it took. */
     private record Ran(List<String> command, int rc, String out, String err, long ms) {
         String all() {
             return out + err;
@@ -522,21 +604,19 @@ class OneOwnerIT {
         }
     }
 
-    private Ran await(Process p) throws Exception {
-        return await(p, TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
+    private static Ran await(Launched l) throws Exception {
+        return await(l, TimeUnit.SECONDS.toMillis(RUN_TIMEOUT_S));
     }
 
-    private Ran await(Process p, long boundMs) throws Exception {
-        long startMs = p.info().startInstant().map(i -> i.toEpochMilli()).orElse(System.currentTimeMillis());
-        List<String> cmd = p.info().arguments().map(List::of).orElse(List.of());
-        if (!p.waitFor(boundMs, TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            fail("no answer within " + boundMs + " ms from " + p.info().commandLine().orElse("?") + ":\n" + output(p));
+    private static Ran await(Launched l, long boundMs) throws Exception {
+        long left = boundMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - l.t0);
+        if (!l.process.waitFor(Math.max(left, 0), TimeUnit.MILLISECONDS)) {
+            l.process.destroyForcibly();
+            fail("no answer within " + boundMs + " ms from " + String.join(" ", l.command) + ":\n" + l.output());
         }
-        long ms = System.currentTimeMillis() - startMs;
-        int n = outputs.get(p);
-        return new Ran(cmd, p.exitValue(), Files.readString(work.resolve("run-" + n + ".out")),
-                Files.readString(work.resolve("run-" + n + ".err")), ms);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - l.t0);
+        return new Ran(l.command, l.process.exitValue(), Files.readString(l.out, StandardCharsets.UTF_8),
+                Files.readString(l.err, StandardCharsets.UTF_8), ms);
     }
 
     /** Runs jvirsh and requires success. */

@@ -11,6 +11,7 @@ import org.jvirt.api.VirtException;
 import org.jvirt.api.VirtUri;
 import org.jvirt.remote.internal.rpc.PacketStream;
 import org.jvirt.remote.internal.transport.ClientTransport;
+import org.jvirt.remote.internal.transport.CommandTransport;
 import org.jvirt.remote.internal.transport.Pki;
 import org.jvirt.remote.internal.transport.Tls;
 import org.jvirt.spi.Driver;
@@ -54,13 +55,34 @@ public class RemoteDriver implements Driver {
             case "tcp" -> ClientTransport.tcp(uri.host() == null ? "localhost" : uri.host(),
                     uri.port() > 0 ? uri.port() : DEFAULT_TCP_PORT, CONNECT_TIMEOUT_MS);
             case "tls" -> tls(uri);
+            case "ssh" -> CommandTransport.start(CommandTransport.sshArgv(new CommandTransport.Ssh(
+                    uri.host() == null ? "localhost" : uri.host(), uri.port(), uri.user(), uri.param("command"),
+                    uri.param("keyfile"), uri.param("known_hosts"), "1".equals(uri.param("no_verify")),
+                    "1".equals(uri.param("no_tty")), uri.param("netcat"), uri.param("socket"), nameToSend(uri),
+                    context.readOnly())), "ssh");
+            case "ext" -> {
+                String command = uri.param("command");
+                if (command == null || command.isEmpty()) {
+                    throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.REMOTE,
+                            "remote_open: for 'ext' transport, command is required");
+                }
+                yield CommandTransport.start(java.util.List.of(command), "ext");
+            }
             default -> throw new VirtException(ErrorCode.NO_SUPPORT, ErrorDomain.REMOTE,
-                    "transport '" + transport + "' is not supported yet by jvirt's remote driver (use unix, tcp or tls)");
+                    "transport '" + transport + "' is not supported by jvirt's remote driver (use unix, tcp, tls, ssh or ext)");
         };
         RemoteConnection conn = new RemoteConnection(new PacketStream(t.in(), t.out()), t, uri.toString(),
                 transport, context.events());
         try {
             conn.handshake(nameToSend(uri), context.readOnly());
+        } catch (VirtException e) {
+            conn.abandon();
+            String said = t.diagnostics();
+            if (!said.isEmpty() && e.code() == ErrorCode.SYSTEM_ERROR) {
+                // as libvirt: what ssh (or the ext program) said is the reason
+                throw new VirtException(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, "Cannot recv data: " + said);
+            }
+            throw e;
         } catch (RuntimeException e) {
             conn.abandon();
             throw e;

@@ -71,13 +71,22 @@ public final class ClientTransport implements AutoCloseable {
     }
 
     /** A program whose standard input and output carry the protocol (the ext and ssh transports). */
-    public static ClientTransport of(Process p, String kind) {
-        return new ClientTransport(p.getInputStream(), p.getOutputStream(), () -> {
+    public static ClientTransport of(Process p, String kind, java.util.function.Supplier<String> diagnostics) {
+        ClientTransport t = new ClientTransport(p.getInputStream(), p.getOutputStream(), () -> {
             p.destroy();
             if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }, kind);
+        t.diagnostics = diagnostics;
+        return t;
+    }
+
+    private java.util.function.Supplier<String> diagnostics = () -> "";
+
+    /** What the transport's program said on its standard error, for error messages. */
+    public String diagnostics() {
+        return diagnostics.get();
     }
 
     private static String reason(IOException e) {
