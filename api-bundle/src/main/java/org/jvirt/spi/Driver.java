@@ -38,6 +38,14 @@ public interface Driver {
      */
     Optional<DriverConnection> open(VirtUri uri, OpenContext context);
 
+    /**
+     * Whether the daemon must not exit on its idle timeout: a stateful driver with running domains says so
+     * (libvirt's stateInhibit). Not a procedure: the daemon asks its drivers directly.
+     */
+    default boolean inhibitsIdleExit() {
+        return false;
+    }
+
     /** The URI this driver serves when the caller gives none, if it is usable here (e.g. qemu:///system). */
     default Optional<String> defaultUri() {
         return Optional.empty();

@@ -76,6 +76,19 @@ public class QemuDriver implements Driver {
         return Optional.of(new QemuConnection(this, host, context.events()));
     }
 
+    /** Running guests keep jvirtd up past its idle timeout, as libvirtd's QEMU driver inhibits shutdown. */
+    @Override
+    public boolean inhibitsIdleExit() {
+        synchronized (hosts) {
+            for (QemuHost h : hosts.values()) {
+                if (h.domains.numActive() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     void release(QemuHost host) {
         synchronized (hosts) {
             host.refs--;

@@ -18,7 +18,8 @@ import org.osgi.service.component.annotations.Reference;
  * jvirtd's RPC server in OSGi. Configured by the PID {@value #PID} (libvirtd.conf setting names as
  * properties) on top of the libvirtd.conf file named by {@code config_file} or by the framework property
  * {@value #CONFIG_PROPERTY} (jvirtd's {@code -f}); {@code --listen} sets {@value #LISTEN_PROPERTY}.
- * A server that cannot start stops the framework, so that jvirtd exits with the reason.
+ * A server that cannot start stops the framework, so that jvirtd exits with the reason. With a timeout, the
+ * daemon exits once no client has been connected for that long and no driver has running domains.
  */
 @Component(immediate = true, configurationPid = DaemonComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 public class DaemonComponent {
@@ -29,6 +30,11 @@ public class DaemonComponent {
 
     @Reference
     private ProcedureFrontEnd frontEnd;
+
+    /** The drivers, asked whether they keep the daemon up (running domains) when no client is connected. */
+    @Reference(service = org.jvirt.spi.Driver.class, cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    private volatile java.util.List<org.jvirt.spi.Driver> drivers;
 
     private RpcServer server;
     private java.util.concurrent.ScheduledExecutorService idleCheck;
@@ -111,7 +117,7 @@ public class DaemonComponent {
             return t;
         });
         idleCheck.scheduleWithFixedDelay(() -> {
-            if (server.clientCount() > 0) {
+            if (server.clientCount() > 0 || inhibited()) {
                 idleSince[0] = System.nanoTime();
             } else if (System.nanoTime() - idleSince[0] >= java.util.concurrent.TimeUnit.SECONDS.toNanos(timeout)) {
                 System.out.println("jvirtd: no client for " + timeout + " s: exiting");
@@ -119,6 +125,23 @@ public class DaemonComponent {
                 stopFramework(ctx);
             }
         }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private boolean inhibited() {
+        java.util.List<org.jvirt.spi.Driver> ds = drivers;
+        if (ds == null) {
+            return false;
+        }
+        for (org.jvirt.spi.Driver d : ds) {
+            try {
+                if (d.inhibitsIdleExit()) {
+                    return true;
+                }
+            } catch (RuntimeException ignored) {
+                // a driver that cannot say does not hold the daemon
+            }
+        }
+        return false;
     }
 
     @Deactivate
