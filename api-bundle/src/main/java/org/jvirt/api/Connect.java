@@ -164,6 +164,9 @@ public interface Connect extends AutoCloseable {
     /** Converts domain XML to the hypervisor's native config, e.g. "qemu-argv". */
     String domainXMLToNative(String nativeFormat, String xml);
 
+    /** Converts a native config, e.g. an xl.cfg ("xen-xl"), to domain XML. */
+    String domainXMLFromNative(String nativeFormat, String nativeConfig);
+
     // ---- networks --------------------------------------------------------------------------------
 
     List<String> listNetworks();

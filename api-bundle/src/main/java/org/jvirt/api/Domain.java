@@ -43,6 +43,12 @@ public interface Domain {
 
     boolean isPersistent();
 
+    /**
+     * Connects to the domain's console (or the serial or console device {@code devName}), as libvirt's
+     * virDomainOpenConsole. @param flags virDomainConsoleFlags: FORCE (1) takes over another session
+     */
+    Stream openConsole(String devName, int flags);
+
     /** Whether a managed save image exists (libvirt's virDomainHasManagedSaveImage). */
     boolean hasManagedSaveImage();
 

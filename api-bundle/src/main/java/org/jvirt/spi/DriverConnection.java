@@ -150,6 +150,11 @@ public interface DriverConnection {
         throw VirtException.noSupport("virConnectDomainXMLToNative");
     }
 
+    /** @return the domain XML of a native config, e.g. an xl.cfg ({@code xen-xl}) */
+    default String connectDomainXMLFromNative(String nativeFormat, String nativeConfig, int flags) {
+        throw VirtException.noSupport("virConnectDomainXMLFromNative");
+    }
+
     // ---- one domain --------------------------------------------------------------------------------
 
     default String domainGetOSType(DomainRef dom) {
@@ -297,6 +302,14 @@ public interface DriverConnection {
 
     default InterfaceStats domainInterfaceStats(DomainRef dom, String device) {
         throw VirtException.noSupport("virDomainInterfaceStats");
+    }
+
+    /**
+     * Connects {@code stream} to a domain's console or serial device (null: the first console). The driver
+     * binds the stream before it returns. @param flags virDomainConsoleFlags (FORCE 1, SAFE 2)
+     */
+    default void domainOpenConsole(DomainRef dom, String devName, StreamPeer stream, int flags) {
+        throw VirtException.noSupport("virDomainOpenConsole");
     }
 
     // ---- jobs --------------------------------------------------------------------------------------

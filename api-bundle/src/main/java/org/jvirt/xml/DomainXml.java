@@ -93,14 +93,28 @@ public final class DomainXml {
 
     /** Parses, then runs the hooks' post-parse, generic post-parse and validation, then the hooks' validate. */
     public static DomainDef parse(String xml, DomainXmlHooks hooks) {
+        return parse(xml, hooks, false);
+    }
+
+    /**
+     * As {@link #parse(String, DomainXmlHooks)}; with {@code validateSchema} (libvirt's VALIDATE flags of
+     * define and create) the well-formed document must first pass libvirt's RELAX NG schema, see
+     * {@link LibvirtSchema#check}.
+     */
+    public static DomainDef parse(String xml, DomainXmlHooks hooks, boolean validateSchema) {
         XmlNode root = XmlIn.read(xml, WHAT);
+        if (validateSchema) {
+            LibvirtSchema.check("domain", xml);
+        }
         DomainDef def = parseDomain(root);
+        DomainRules.parse(root, def);
         if (hooks == null) {
             hooks = DomainXmlHooks.NONE;
         }
         hooks.postParse(def);
         postParseCommon(def);
         validate(def);
+        DomainRules.validate(root, def);
         hooks.validate(def);
         return def;
     }
@@ -116,7 +130,12 @@ public final class DomainXml {
             switch (e.getKey()) {
                 case "type": def.setType(e.getValue()); break;
                 case "id": break;
-                default: def.getOtherAttributes().put(e.getKey(), e.getValue());
+                default:
+                    // libvirt ignores attributes it does not know; namespace declarations stay for the
+                    // driver's namespaced elements (qemu:commandline)
+                    if (e.getKey().startsWith("xmlns:")) {
+                        def.getOtherAttributes().put(e.getKey(), e.getValue());
+                    }
             }
         }
         if (def.getType() == null) {
@@ -181,7 +200,11 @@ public final class DomainXml {
                 case "on_crash": def.setOnCrash(lifecycle(c, CRASH)); break;
                 case "devices": devices = c; break;
                 default:
-                    def.getExtraElements().add(c);
+                    // elements libvirt does not know are ignored and dropped, as libvirt does; those
+                    // of a namespace are the driver's to keep or drop
+                    if (TOP_SLOT.containsKey(n) || n.indexOf(':') > 0) {
+                        def.getExtraElements().add(c);
+                    }
             }
         }
         if (def.getName() == null) {
@@ -211,7 +234,7 @@ public final class DomainXml {
             for (XmlNode c : devices.getChildren()) {
                 if (c.getName().equals("emulator")) {
                     def.setEmulator(XmlIn.trimToNull(c.getText()));
-                } else {
+                } else if (KNOWN_GENERIC_ORDER.contains(c.getName())) {
                     def.addDevice(parseDeviceNode(c, false, true));
                 }
             }

@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.VirtException;
+
 /** A {@code <graphics>} console: vnc, sdl, spice, rdp, desktop, egl-headless, dbus. */
 public final class GraphicsDef extends DeviceBase implements DeviceDef {
     private String type;
@@ -126,21 +130,44 @@ public final class GraphicsDef extends DeviceBase implements DeviceDef {
                 d.port = -1;
             }
         }
+        String socketCompat = "vnc".equals(d.type) ? d.otherAttributes.get("socket") : null;
         for (XmlNode c : n.getChildren()) {
             if (c.getName().equals("listen")) {
                 if (d.listenType == null) {
                     d.listenType = c.attr("type") == null ? "address" : c.attr("type");
                     String addr = c.attr("address");
-                    if (addr != null) {
+                    if (addr != null && "address".equals(d.listenType)) {
                         if (d.listen != null && !d.listen.equals(addr)) {
-                            throw XmlIn.xmlError("graphics 'listen' attribute '" + d.listen
+                            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                                "graphics 'listen' attribute '" + d.listen
                                 + "' must match 'address' attribute of first listen element (found '" + addr + "')");
                         }
                         d.listen = addr;
                     }
+                    if ("network".equals(d.listenType) && addr != null) {
+                        d.listen = addr;
+                    }
                     d.listenNetwork = c.attr("network");
-                    if (c.attr("socket") != null) {
-                        d.otherAttributes.put("socket", c.attr("socket"));
+                    String sock = c.attr("socket");
+                    if (sock != null && "socket".equals(d.listenType)) {
+                        if (socketCompat != null && !socketCompat.equals(sock)) {
+                            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                                "graphics 'socket' attribute '" + socketCompat
+                                + "' must match 'socket' attribute of first listen element (found '" + sock + "')");
+                        }
+                        d.otherAttributes.put("socket", sock);
+                    }
+                    if (d.listenNetwork != null && !d.listenNetwork.isEmpty() && !"network".equals(d.listenType)) {
+                        throw XmlIn.xmlError("'network' attribute is valid only for listen type 'network'");
+                    }
+                    if (sock != null && !sock.isEmpty() && !"socket".equals(d.listenType)) {
+                        throw XmlIn.xmlError("'socket' attribute is valid only for listen type 'socket'");
+                    }
+                    if (socketCompat != null && ("address".equals(d.listenType) || "network".equals(d.listenType))) {
+                        // libvirt: the graphics socket attribute replaces a first address or network listen
+                        d.listenType = "socket";
+                        d.listen = null;
+                        d.listenNetwork = null;
                     }
                 }
             } else if (!d.parseCommon(c)) {

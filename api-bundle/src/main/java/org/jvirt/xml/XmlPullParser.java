@@ -114,14 +114,134 @@ final class XmlPullParser {
         while (pos < n && nameChar(s.charAt(pos))) {
             pos++;
         }
+        if (pos - start > MAX_NAME_LENGTH) {
+            throw error("Name too long: NCName");
+        }
         return s.substring(start, pos);
     }
 
+    /** An open element while its content is read: the node and its character data so far. */
+    private static final class Open {
+        final XmlNode node;
+        final Open parent;
+        final int depth;
+        StringBuilder text;
+        String plain;
+
+        Open(XmlNode node, Open parent) {
+            this.node = node;
+            this.parent = parent;
+            this.depth = parent == null ? 1 : parent.depth + 1;
+        }
+
+        void append(String chunk) {
+            if (plain == null && text == null) {
+                plain = chunk;
+            } else {
+                if (text == null) {
+                    text = new StringBuilder(plain == null ? "" : plain);
+                    plain = null;
+                }
+                text.append(chunk);
+            }
+        }
+    }
+
+    /**
+     * Reads the element at pos and everything inside it. Iterative, with an explicit stack of open
+     * elements, so that depth costs heap, not Java stack; and, as libxml2, it refuses an element with
+     * more than {@value #MAX_DEPTH} ancestors.
+     */
     private XmlNode element() {
+        XmlNode root = startTag(null);
+        if (root == null) {
+            return lastEmpty;
+        }
+        Open top = new Open(root, null);
+        while (true) {
+            String name = top.node.getName();
+            if (pos >= n) {
+                throw error("Premature end of data in tag " + name);
+            }
+            int lt = s.indexOf('<', pos);
+            if (lt < 0) {
+                pos = n;
+                throw error("Premature end of data in tag " + name);
+            }
+            if (lt > pos) {
+                top.append(textValue(pos, lt));
+                pos = lt;
+            }
+            if (s.startsWith("</", pos)) {
+                pos += 2;
+                String end = name();
+                if (!end.equals(name)) {
+                    throw error("Opening and ending tag mismatch: " + name + " and " + end);
+                }
+                skipSpace();
+                if (pos >= n || s.charAt(pos) != '>') {
+                    throw error("expected '>'");
+                }
+                pos++;
+                XmlNode node = top.node;
+                String t = top.text != null ? top.text.toString() : top.plain;
+                if (t != null && (node.getChildren().isEmpty() || !t.isBlank())) {
+                    node.setText(t);
+                }
+                if (top.parent == null) {
+                    return node;
+                }
+                top = top.parent;
+            } else if (s.startsWith("<!--", pos)) {
+                comment();
+            } else if (s.startsWith("<![CDATA[", pos)) {
+                int end = s.indexOf("]]>", pos + 9);
+                if (end < 0) {
+                    throw error("CData section not finished");
+                }
+                String chunk = s.substring(pos + 9, end);
+                if (top.text == null) {
+                    top.text = new StringBuilder(top.plain == null ? "" : top.plain);
+                    top.plain = null;
+                }
+                top.text.append(chunk);
+                pos = end + 3;
+            } else if (s.startsWith("<?", pos)) {
+                pi();
+            } else if (s.startsWith("<!", pos)) {
+                throw error("document type declarations are not allowed");
+            } else {
+                if (top.depth > MAX_DEPTH) {
+                    throw error("Excessive depth in document: " + MAX_DEPTH + " use XML_PARSE_HUGE option");
+                }
+                XmlNode child = startTag(top.node);
+                if (child != null) {
+                    top = new Open(child, top);
+                }
+            }
+        }
+    }
+
+    /** libxml2's xmlParserMaxDepth: an element may have at most this many ancestors. */
+    static final int MAX_DEPTH = 256;
+    /** libxml2's XML_MAX_NAME_LENGTH. */
+    static final int MAX_NAME_LENGTH = 50000;
+    /** libxml2's XML_MAX_TEXT_LENGTH, which bounds an attribute value (as written). */
+    static final int MAX_ATTRIBUTE_LENGTH = 10_000_000;
+
+    private XmlNode lastEmpty;
+
+    /**
+     * Reads a start tag at pos and adds its element to {@code parent}. Returns the element when content
+     * follows, or null for an empty element ({@code <x/>}), which is then left in {@link #lastEmpty}.
+     */
+    private XmlNode startTag(XmlNode parent) {
         pos++; // '<'
         String name = name();
         XmlNode node = new XmlNode(name);
-        // attributes
+        if (parent != null) {
+            parent.getChildren().add(node);
+        }
         while (true) {
             int before = pos;
             skipSpace();
@@ -132,13 +252,14 @@ final class XmlPullParser {
             if (c == '/') {
                 if (pos + 1 < n && s.charAt(pos + 1) == '>') {
                     pos += 2;
-                    return node;
+                    lastEmpty = node;
+                    return null;
                 }
                 throw error("Couldn't find end of Start Tag " + name);
             }
             if (c == '>') {
                 pos++;
-                break;
+                return node;
             }
             if (before == pos) {
                 throw error("attributes construct error in element " + name);
@@ -158,73 +279,13 @@ final class XmlPullParser {
             if (end < 0) {
                 throw error("AttValue: ' expected");
             }
+            if (end - pos > MAX_ATTRIBUTE_LENGTH) {
+                throw error("AttValue length too long");
+            }
             String v = attrValue(pos, end);
             pos = end + 1;
             if (node.getAttributes().put(an, v) != null) {
                 throw error("Attribute " + an + " redefined");
-            }
-        }
-        // content
-        StringBuilder text = null;
-        String plain = null;
-        while (true) {
-            if (pos >= n) {
-                throw error("Premature end of data in tag " + name);
-            }
-            int lt = s.indexOf('<', pos);
-            if (lt < 0) {
-                pos = n;
-                throw error("Premature end of data in tag " + name);
-            }
-            if (lt > pos) {
-                String chunk = textValue(pos, lt);
-                if (plain == null && text == null) {
-                    plain = chunk;
-                } else {
-                    if (text == null) {
-                        text = new StringBuilder(plain);
-                        plain = null;
-                    }
-                    text.append(chunk);
-                }
-                pos = lt;
-            }
-            if (s.startsWith("</", pos)) {
-                pos += 2;
-                String end = name();
-                if (!end.equals(name)) {
-                    throw error("Opening and ending tag mismatch: " + name + " and " + end);
-                }
-                skipSpace();
-                if (pos >= n || s.charAt(pos) != '>') {
-                    throw error("expected '>'");
-                }
-                pos++;
-                String t = text != null ? text.toString() : plain;
-                if (t != null && (node.getChildren().isEmpty() || !t.isBlank())) {
-                    node.setText(t);
-                }
-                return node;
-            } else if (s.startsWith("<!--", pos)) {
-                comment();
-            } else if (s.startsWith("<![CDATA[", pos)) {
-                int end = s.indexOf("]]>", pos + 9);
-                if (end < 0) {
-                    throw error("CData section not finished");
-                }
-                String chunk = s.substring(pos + 9, end);
-                if (text == null) {
-                    text = new StringBuilder(plain == null ? "" : plain);
-                    plain = null;
-                }
-                text.append(chunk);
-                pos = end + 3;
-            } else if (s.startsWith("<?", pos)) {
-                pi();
-            } else if (s.startsWith("<!", pos)) {
-                throw error("document type declarations are not allowed");
-            } else {
-                node.getChildren().add(element());
             }
         }
     }

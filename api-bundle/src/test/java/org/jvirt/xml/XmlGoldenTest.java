@@ -26,14 +26,16 @@ import org.jvirt.api.VirtException;
 /**
  * Data-driven XML tests in the manner of libvirt's genericxml2xmltest: {@code xml2xml/KIND/in/NAME.xml}
  * is parsed and formatted and compared with {@code out/NAME.xml}; {@code bad/NAME.xml} must fail with
- * the code named on its first line ({@code <!-- ERROR: XML_ERROR -->}). Run with
+ * the code named on its first line ({@code <!-- ERROR: XML_ERROR -->}), and with libvirt's message when the line
+ * gives it ({@code <!-- ERROR: XML_ERROR: XML error: ... -->}, taken from real virsh). Run with
  * {@code -Djvirt.regenerate=true} to rewrite the expected files, then review the diff.
  */
 class XmlGoldenTest {
     static final Path ROOT = Paths.get("src/test/resources/xml2xml");
     static final boolean REGENERATE = Boolean.getBoolean("jvirt.regenerate");
     private static final Pattern ID = Pattern.compile("<domain[^>]*\\sid='(\\d+)'");
-    private static final Pattern ERROR = Pattern.compile("<!--\\s*ERROR:\\s*([A-Z_]+)\\s*-->");
+    /** {@code <!-- ERROR: CODE -->}, or {@code <!-- ERROR: CODE: libvirt's message -->}. */
+    private static final Pattern ERROR = Pattern.compile("<!--\\s*ERROR:\\s*([A-Z_]+)\\s*(?::\\s*(.*?)\\s*)?-->");
 
     static List<Path> files(String kind, String sub) {
         try (Stream<Path> s = Files.list(ROOT.resolve(kind).resolve(sub))) {
@@ -120,6 +122,11 @@ class XmlGoldenTest {
             String body = xml.substring(m.end()).strip();
             VirtException e = assertThrows(VirtException.class, () -> convert(kind, body));
             assertEquals(expected, e.code(), e.getMessage());
+            if (m.group(2) != null) {
+                // libvirt's text; a libxml2 report may go on with the line and a pointer, so it is contained
+                assertTrue(e.getMessage().contains(m.group(2)), "expected libvirt's message \"" + m.group(2)
+                        + "\", got \"" + e.getMessage() + "\"");
+            }
         }), "bad");
     }
 

@@ -41,11 +41,20 @@ final class DomainCommands {
         c.add(CommandDef.of("autostart", DOMAIN, "autostart a domain",
                 "Configure a domain to be automatically started at boot.", HANDLER,
                 DOMAIN_OPT, Opt.bool("disable", "disable autostarting")));
+        c.add(CommandDef.of("console", DOMAIN, "connect to the guest console",
+                "Connect the virtual serial console for the guest", HANDLER,
+                DOMAIN_OPT, Opt.string("devname", "character device name"),
+                Opt.bool("force", "force console connection (disconnect already connected sessions)"),
+                Opt.bool("safe", "only connect if safe console handling is supported")));
         c.add(CommandDef.of("create", DOMAIN, "create a domain from an XML file", "Create a domain.", HANDLER, Opt.data("file", "file containing an XML domain description"),
                 Opt.bool("console", "attach to console after creation"),
                 Opt.bool("paused", "leave the guest paused after creation"),
                 Opt.bool("autodestroy", "automatically destroy the guest when virsh disconnects"),
                 Opt.bool("validate", "validate the XML against the schema")));
+        c.add(CommandDef.of("domxml-from-native", DOMAIN, "Convert native config to domain XML",
+                "Convert native guest configuration format to domain XML format.", HANDLER,
+                Opt.data("format", "source config data format"),
+                Opt.data("config", "config data file to import from")));
         c.add(CommandDef.of("domxml-to-native", DOMAIN, "Convert domain XML to native config",
                 "Convert domain XML config to a native guest configuration format.", HANDLER,
                 Opt.data("format", "target config data type format"),
@@ -218,9 +227,6 @@ final class DomainCommands {
     private static boolean create(Session s, Invocation cmd) {
         String file = cmd.string("file");
         String xml = Util.readFile(file);
-        if (cmd.bool("console")) {
-            throw Session.fail("jvirsh: --console is not supported by create yet");
-        }
         Domain dom;
         try {
             dom = s.conn().createXML(xml, startFlags(cmd));
@@ -228,6 +234,33 @@ final class DomainCommands {
             throw Session.fail(e, "Failed to create domain from %s", file);
         }
         s.printfExtra("Domain '%s' created from %s\n", dom.getName(), file);
+        if (cmd.bool("console")) {
+            DomainConsole.run(s, dom, null, 0); // as virsh: the domain was created, whatever the console did
+        }
+        return true;
+    }
+
+    /** virsh's console: the guest's serial console on this terminal, until Ctrl+] (or -e's escape). */
+    private static boolean console(Session s, Invocation cmd) {
+        Domain dom = s.domain(cmd);
+        int flags = (cmd.bool("force") ? DomainConsole.FORCE : 0) | (cmd.bool("safe") ? DomainConsole.SAFE : 0);
+        CommandFailed failed = DomainConsole.run(s, dom, cmd.string("devname"), flags);
+        if (failed != null) {
+            throw failed;
+        }
+        return true;
+    }
+
+    /** virsh's domxml-from-native: a native config file (e.g. an xl.cfg, format xen-xl) as domain XML. */
+    private static boolean domxmlFromNative(Session s, Invocation cmd) {
+        String config = Util.readFile(cmd.string("config"));
+        String xml;
+        try {
+            xml = s.conn().domainXMLFromNative(cmd.string("format"), config);
+        } catch (VirtException e) {
+            throw new CommandFailed(null, e);
+        }
+        s.print(xml);
         return true;
     }
 
@@ -261,7 +294,7 @@ final class DomainCommands {
         String xml = Util.readFile(file);
         Domain dom;
         try {
-            dom = s.conn().defineXML(xml);
+            dom = s.conn().defineXML(xml, cmd.bool("validate") ? 1 : 0); // VIR_DOMAIN_DEFINE_VALIDATE
         } catch (VirtException e) {
             throw Session.fail(e, "Failed to define domain from %s", file);
         }
@@ -273,7 +306,7 @@ final class DomainCommands {
     private static EnumSet<CreateFlag> startFlags(Invocation cmd) {
         EnumSet<CreateFlag> flags = EnumSet.noneOf(CreateFlag.class);
         String[][] map = {{"paused", "PAUSED"}, {"autodestroy", "AUTODESTROY"}, {"bypass-cache", "BYPASS_CACHE"},
-            {"force-boot", "FORCE_BOOT"}, {"reset-nvram", "RESET_NVRAM"}};
+            {"force-boot", "FORCE_BOOT"}, {"reset-nvram", "RESET_NVRAM"}, {"validate", "VALIDATE"}};
         for (String[] m : map) {
             if (cmd.def().opt(m[0]) != null && cmd.bool(m[0])) {
                 flags.add(CreateFlag.valueOf(m[1]));
@@ -287,9 +320,6 @@ final class DomainCommands {
         if (dom.getID() != -1) {
             throw Session.fail("Domain is already active");
         }
-        if (cmd.bool("console")) {
-            throw Session.fail("jvirsh: --console is not supported by start yet");
-        }
         EnumSet<CreateFlag> flags = startFlags(cmd);
         try {
             if (flags.isEmpty()) {
@@ -301,6 +331,12 @@ final class DomainCommands {
             throw Session.fail(e, "Failed to start domain '%s'", dom.getName());
         }
         s.printfExtra("Domain '%s' started\n", dom.getName());
+        if (cmd.bool("console")) {
+            CommandFailed failed = DomainConsole.run(s, dom, null, 0);
+            if (failed != null) {
+                throw failed;
+            }
+        }
         return true;
     }
 
@@ -727,11 +763,17 @@ final class DomainCommands {
             case "autostart": {
                 return autostart(s, cmd);
             }
+            case "console": {
+                return console(s, cmd);
+            }
             case "create": {
                 return create(s, cmd);
             }
             case "define": {
                 return define(s, cmd);
+            }
+            case "domxml-from-native": {
+                return domxmlFromNative(s, cmd);
             }
             case "domxml-to-native": {
                 return domxmlToNative(s, cmd);

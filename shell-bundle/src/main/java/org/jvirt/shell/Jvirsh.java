@@ -23,6 +23,8 @@ public final class Jvirsh {
         boolean readOnly;
         boolean quiet;
         boolean timing;
+        /** The console's escape sequence (-e). */
+        String escape = "^]";
         List<String> command = new ArrayList<>();
         /** Set when the options themselves decided the outcome (help, version, error). */
         Integer exit;
@@ -60,6 +62,10 @@ public final class Jvirsh {
         try (Session s = new Session(out, err)) {
             s.setQuiet(o.quiet);
             s.setReadOnly(o.readOnly);
+            s.setEscape(o.escape);
+            if (in == System.in) {
+                s.setStdin(in);
+            }
             if (o.uri != null) {
                 // a named connection must work at once, as in virsh
                 s.setUri(o.uri);
@@ -216,8 +222,15 @@ public final class Jvirsh {
                     return false;
                 }
             }
-            case 'e', 'l' -> {
-                // accepted for compatibility; jvirsh has no console or log file yet
+            case 'e' -> {
+                if (!DomainConsole.validEscape(value)) {
+                    fail(o, err, "Invalid string '" + value + "' for escape sequence");
+                    return false;
+                }
+                o.escape = value;
+            }
+            case 'l' -> {
+                // accepted for compatibility; jvirsh has no log file yet
             }
             case 'k', 'K' -> {
                 try {

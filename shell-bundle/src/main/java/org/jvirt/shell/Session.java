@@ -33,6 +33,12 @@ public final class Session implements AutoCloseable {
     private Connect conn;
     private boolean exitRequested;
     private Opener opener = DEFAULT_OPENER;
+    /** The terminal console runs on; null when there is none (found on first use from {@link #stdin}). */
+    private ConsoleTerminal terminal;
+    /** The process's standard input, when the session reads it: its terminal is looked for when needed. */
+    private java.io.InputStream stdin;
+    /** The console's escape sequence (virsh's -e): "^]", "^X" or one character. */
+    private String escape = "^]";
 
     /** Opens connections; replaceable for tests and for embedding. */
     @FunctionalInterface
@@ -100,6 +106,32 @@ public final class Session implements AutoCloseable {
 
     public void setOpener(Opener opener) {
         this.opener = opener;
+    }
+
+    /** The terminal to run a console on, or null when standard input is no terminal. */
+    ConsoleTerminal terminal() {
+        if (terminal == null && stdin != null) {
+            terminal = SttyTerminal.ofStdin(stdin, out);
+            stdin = null;
+        }
+        return terminal;
+    }
+
+    /** Standard input is this process's: a console may run on its terminal. */
+    void setStdin(java.io.InputStream in) {
+        this.stdin = in;
+    }
+
+    void setTerminal(ConsoleTerminal terminal) {
+        this.terminal = terminal;
+    }
+
+    String escape() {
+        return escape;
+    }
+
+    void setEscape(String escape) {
+        this.escape = escape;
     }
 
     /** Whether quit or exit ran. */

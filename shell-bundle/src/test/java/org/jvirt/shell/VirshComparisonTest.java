@@ -158,6 +158,20 @@ class VirshComparisonTest {
         compare(List.of(command.split(" ")));
     }
 
+    /**
+     * Issue 12: define --validate refuses an element libvirt's schema does not know, with libvirt's message;
+     * plain define ignores it (and an unknown device), and create --validate checks as define does.
+     */
+    @org.junit.jupiter.api.Test
+    void defineValidateRefusesWhatTheSchemaDoesNotKnow() throws Exception {
+        Path xml = dir.resolve("unknown.xml");
+        Files.writeString(xml, "<domain type='test'>\n  <name>unk</name>\n  <memory>1024</memory>\n  <bogus/>\n"
+                + "  <os><type>hvm</type></os>\n  <devices><bogusdev/></devices>\n</domain>\n");
+        compare(List.of("define", xml.toString(), "--validate"));
+        compare(List.of("create", xml.toString(), "--validate"));
+        compare(List.of("define " + xml + "; domstate unk; undefine unk"));
+    }
+
     /** Start options reach the driver, which refuses those it cannot do, with libvirt's words. */
     @org.junit.jupiter.api.Test
     void startOptionsTheTestDriverRefuses() throws Exception {

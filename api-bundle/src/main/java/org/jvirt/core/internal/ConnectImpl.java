@@ -558,6 +558,18 @@ final class ConnectImpl implements Connect {
         }
     }
 
+    @Override
+    public String domainXMLFromNative(String nativeFormat, String nativeConfig) {
+        try {
+            DriverConnection c = enterMutating("virConnectDomainXMLFromNative");
+            requireNonEmpty(nativeFormat, "nativeFormat", "virConnectDomainXMLFromNative");
+            requireNonEmpty(nativeConfig, "nativeConfig", "virConnectDomainXMLFromNative");
+            return c.connectDomainXMLFromNative(nativeFormat, nativeConfig, 0);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
     // ---- networks --------------------------------------------------------------------------------
 
     @Override

@@ -19,6 +19,7 @@ import org.jvirt.api.MemoryFlag;
 import org.jvirt.api.MigrateFlag;
 import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.JobInfo;
+import org.jvirt.api.Stream;
 import org.jvirt.api.JobStats;
 import org.jvirt.api.ProgressListener;
 import org.jvirt.api.SecurityLabel;
@@ -146,6 +147,18 @@ final class DomainImpl implements Domain {
     public boolean isPersistent() {
         try {
             return enter().domainIsPersistent(ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public Stream openConsole(String devName, int flags) {
+        try {
+            DriverConnection c = mutating("virDomainOpenConsole");
+            StreamPipe pipe = new StreamPipe();
+            c.domainOpenConsole(ref, devName, pipe, flags);
+            return pipe;
         } catch (RuntimeException e) {
             throw fail(e);
         }

@@ -231,6 +231,11 @@ final class QemuConnection implements DriverConnection {
     }
 
     @Override
+    public void domainOpenConsole(DomainRef dom, String devName, org.jvirt.spi.StreamPeer stream, int flags) {
+        host.consoles.open(dom, devName, stream, flags);
+    }
+
+    @Override
     public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.QEMU, "qemuDomainHasManagedSaveImage");
         return lifecycle.domainHasManagedSaveImage(dom);

@@ -62,6 +62,8 @@ final class QemuHost {
     /** Held around checking a new definition's name and uuid and registering it. */
     private final Object registration = new Object();
     private StateLock stateLock;
+    /** Console sessions (virDomainOpenConsole). */
+    final QemuConsoles consoles = new QemuConsoles(this);
     /** What the running QEMUs tell: QMP events and their exits. */
     final QemuProcessEvents processEvents;
     private final Set<Integer> vncPorts = new HashSet<>();

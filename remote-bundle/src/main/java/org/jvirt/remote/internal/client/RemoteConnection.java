@@ -25,6 +25,7 @@ import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
 import org.jvirt.spi.NetworkConnection;
 import org.jvirt.spi.Procedure;
+import org.jvirt.spi.StreamPeer;
 
 /**
  * One connection of the remote driver. Its {@link DriverConnection} and {@link NetworkConnection} are
@@ -37,8 +38,8 @@ final class RemoteConnection implements InvocationHandler {
      * libvirt's client keepalive: a ping after 5 s of silence, dead after 5 unanswered (libvirt.conf's
      * keepalive_interval and keepalive_count; here the system properties jvirt.keepalive.interval/count).
      */
-    private static final int KEEPALIVE_INTERVAL = Integer.getInteger("jvirt.keepalive.interval", 5);
-    private static final int KEEPALIVE_COUNT = Integer.getInteger("jvirt.keepalive.count", 5);
+    private final int keepaliveInterval = Integer.getInteger("jvirt.keepalive.interval", 5);
+    private final int keepaliveCount = Integer.getInteger("jvirt.keepalive.count", 5);
 
     private final RpcClient rpc;
     private final String uri;
@@ -89,7 +90,7 @@ final class RemoteConnection implements InvocationHandler {
         XdrWriter feature = new XdrWriter(4);
         feature.writeInt(RemoteProtocol.FEATURE_PROGRAM_KEEPALIVE);
         if (rpc.call(RemoteProtocol.CONNECT_SUPPORTS_FEATURE, feature, 0).readInt() == 1) {
-            rpc.startKeepalive(KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
+            rpc.startKeepalive(keepaliveInterval, keepaliveCount);
         }
         XdrWriter open = new XdrWriter();
         open.writeOptionalString(name);
@@ -137,6 +138,10 @@ final class RemoteConnection implements InvocationHandler {
         }
         XdrWriter w = new XdrWriter();
         codec.args().write(w, args == null ? new Object[0] : args);
+        if (p == Procedure.DOMAIN_OPEN_CONSOLE) {
+            openStream(p, w, (StreamPeer) args[2]);
+            return null;
+        }
         XdrReader r = rpc.call(p.number(), w, 0);
         Object result = codec.ret().read(r, args == null ? new Object[0] : args);
         if (p == Procedure.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY) {
@@ -147,6 +152,57 @@ final class RemoteConnection implements InvocationHandler {
             return (Boolean) result && !transport.equals("tcp") && !transport.equals("ext");
         }
         return result;
+    }
+
+    /**
+     * A call that opens a stream: its packets, which carry the call's serial, go to {@code peer}, and the
+     * user's data goes back as stream packets (libvirt's virNetClientStream).
+     */
+    private void openStream(Procedure p, XdrWriter args, StreamPeer peer) {
+        int serial = rpc.nextSerial();
+        rpc.openStream(serial, packet -> {
+            if (packet == null) {
+                peer.sendError(new org.jvirt.api.VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.STREAMS,
+                        "the connection to the daemon was lost"));
+                return;
+            }
+            int status = packet.header().status();
+            if (status == org.jvirt.remote.internal.rpc.MessageHeader.CONTINUE) {
+                if (packet.payload().length == 0) {
+                    peer.sendEnd(); // libvirt's end of stream: an empty data packet
+                } else {
+                    peer.send(packet.payload(), 0, packet.payload().length);
+                }
+            } else if (status == org.jvirt.remote.internal.rpc.MessageHeader.ERROR) {
+                peer.sendError(org.jvirt.remote.internal.rpc.RpcErrors.read(packet.payloadReader()));
+                rpc.closeStream(serial);
+            } else {
+                rpc.closeStream(serial); // the confirmation of our finish or abort
+            }
+        });
+        try {
+            rpc.call(p.number(), args, 0, serial);
+        } catch (RuntimeException e) {
+            rpc.closeStream(serial);
+            throw e;
+        }
+        peer.bind(new StreamPeer.Handler() {
+            @Override
+            public void received(byte[] data, int offset, int length) {
+                byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
+                rpc.sendStream(p.number(), serial, org.jvirt.remote.internal.rpc.MessageHeader.CONTINUE, copy);
+            }
+
+            @Override
+            public void finished() {
+                rpc.sendStream(p.number(), serial, org.jvirt.remote.internal.rpc.MessageHeader.OK, new byte[0]);
+            }
+
+            @Override
+            public void aborted() {
+                rpc.sendStream(p.number(), serial, org.jvirt.remote.internal.rpc.MessageHeader.ERROR, new byte[0]);
+            }
+        });
     }
 
     /** An asynchronous message from the daemon: a domain event for one of our callbacks. */

@@ -38,6 +38,8 @@ final class RpcClient implements AutoCloseable {
     private final AutoCloseable transport;
     private final Consumer<Packet> onMessage;
     private final Map<Integer, CompletableFuture<Packet>> pending = new ConcurrentHashMap<>();
+    /** Open streams by the serial of the call that opened them; their packets are handled in order. */
+    private final Map<Integer, Consumer<Packet>> streams = new ConcurrentHashMap<>();
     private final AtomicInteger serial = new AtomicInteger();
     private final AtomicLong lastReceived = new AtomicLong(System.nanoTime());
     private final ExecutorService eventThread;
@@ -101,6 +103,11 @@ final class RpcClient implements AutoCloseable {
                     if (f != null) {
                         f.complete(p);
                     }
+                } else if (h.type() == MessageHeader.STREAM) {
+                    Consumer<Packet> s = streams.get(h.serial());
+                    if (s != null) {
+                        s.accept(p);
+                    }
                 } else if (h.program() == RemoteProtocol.KEEPALIVE_PROGRAM) {
                     if (h.procedure() == RemoteProtocol.KEEPALIVE_PING) {
                         send(new Packet(new MessageHeader(RemoteProtocol.KEEPALIVE_PROGRAM,
@@ -123,11 +130,34 @@ final class RpcClient implements AutoCloseable {
 
     /** Calls a REMOTE procedure and returns the reply's payload, or throws the reply's error. */
     XdrReader call(int procedure, XdrWriter args, long timeoutMs) {
+        return call(procedure, args, timeoutMs, serial.incrementAndGet());
+    }
+
+    /** A new call serial, for a call that opens a stream (its packets carry the serial). */
+    int nextSerial() {
+        return serial.incrementAndGet();
+    }
+
+    /** Routes the stream packets of a serial to a handler (on the reader thread, in order). */
+    void openStream(int streamSerial, Consumer<Packet> handler) {
+        streams.put(streamSerial, handler);
+    }
+
+    void closeStream(int streamSerial) {
+        streams.remove(streamSerial);
+    }
+
+    /** Sends one stream packet: data (CONTINUE), finish (OK) or abort (ERROR). */
+    void sendStream(int procedure, int streamSerial, int status, byte[] data) {
+        send(new Packet(new MessageHeader(RemoteProtocol.PROGRAM, RemoteProtocol.VERSION, procedure,
+                MessageHeader.STREAM, streamSerial, status), data));
+    }
+
+    XdrReader call(int procedure, XdrWriter args, long timeoutMs, int s) {
         VirtError d = dead;
         if (d != null) {
             throw new VirtException(d);
         }
-        int s = serial.incrementAndGet();
         CompletableFuture<Packet> f = new CompletableFuture<>();
         pending.put(s, f);
         send(new Packet(new MessageHeader(RemoteProtocol.PROGRAM, RemoteProtocol.VERSION, procedure,
@@ -173,6 +203,14 @@ final class RpcClient implements AutoCloseable {
             }
             dead = why;
         }
+        for (Consumer<Packet> s : streams.values()) {
+            try {
+                s.accept(null); // the connection died: every open stream ends with an error
+            } catch (RuntimeException ignored) {
+                // ending anyway
+            }
+        }
+        streams.clear();
         for (Integer s : pending.keySet()) {
             CompletableFuture<Packet> f = pending.remove(s);
             if (f != null) {

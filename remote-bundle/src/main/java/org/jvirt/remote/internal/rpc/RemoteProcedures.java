@@ -41,6 +41,7 @@ import org.jvirt.api.VcpuInfo;
 import org.jvirt.remote.internal.xdr.XdrException;
 import org.jvirt.remote.internal.xdr.XdrReader;
 import org.jvirt.remote.internal.xdr.XdrWriter;
+import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.MigrationFinish;
 import org.jvirt.spi.MigrationStep;
 import org.jvirt.spi.Procedure;
@@ -147,6 +148,23 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_GET_XML_DESC, args(DOMAIN, UINT), ret(STRING));
         // remote_domain_has_managed_save_image_args {dom, flags}; _ret {int result}
         put(m, Procedure.DOMAIN_HAS_MANAGED_SAVE_IMAGE, args(DOMAIN, UINT), ret(BOOL));
+        // remote_domain_open_console_args {dom, remote_string dev_name, flags}; the SPI's stream (the third
+        // parameter) is not on the wire: the call's serial names the stream its packets belong to
+        put(m, Procedure.DOMAIN_OPEN_CONSOLE, new ProcedureCodec.Args() {
+            @Override
+            public void write(XdrWriter w, Object[] spiArgs) {
+                DOMAIN.write(w, (DomainRef) spiArgs[0]);
+                OPT_STRING.write(w, (String) spiArgs[1]);
+                w.writeInt((Integer) spiArgs[3]);
+            }
+
+            @Override
+            public Object[] read(XdrReader r) {
+                DomainRef dom = DOMAIN.read(r);
+                String dev = OPT_STRING.read(r);
+                return new Object[] {dom, dev, null, r.readInt()};
+            }
+        }, VOID);
         put(m, Procedure.DOMAIN_IS_ACTIVE, args(DOMAIN), ret(BOOL));
         put(m, Procedure.DOMAIN_GET_SECURITY_LABEL, args(DOMAIN), ret(SECURITY_LABEL_TYPE));
         put(m, Procedure.DOMAIN_IS_PERSISTENT, args(DOMAIN), ret(BOOL));

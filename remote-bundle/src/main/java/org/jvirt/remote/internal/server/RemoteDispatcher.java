@@ -34,6 +34,7 @@ final class RemoteDispatcher {
     private final ClientSession session;
     private final boolean socketReadOnly;
     private final Map<Integer, Callback> callbacks = new ConcurrentHashMap<>();
+    private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
     private volatile ProcedureFrontEnd.ProcedureConnection conn;
 
     /** One event registration of this client. */
@@ -59,8 +60,15 @@ final class RemoteDispatcher {
             }
             return true;
         }
+        if (h.type() == MessageHeader.STREAM) {
+            ServerStream s = streams.get(h.serial());
+            if (s != null) {
+                s.fromClient(p);
+            }
+            return true;
+        }
         if (h.type() != MessageHeader.CALL) {
-            return true; // replies, events and streams from a client: nothing to answer
+            return true; // replies and events from a client: nothing to answer
         }
         if (h.program() != RemoteProtocol.PROGRAM || h.version() != RemoteProtocol.VERSION) {
             session.replyError(h, new VirtError(ErrorCode.RPC, ErrorDomain.RPC, "Cannot find program "
@@ -81,6 +89,10 @@ final class RemoteDispatcher {
         try {
             XdrReader r = p.payloadReader();
             XdrWriter w = new XdrWriter();
+            if (h.procedure() == Procedure.DOMAIN_OPEN_CONSOLE.number()) {
+                openStream(h, r);
+                return;
+            }
             call(h.procedure(), r, w);
             session.reply(h, w);
         } catch (VirtException e) {
@@ -171,6 +183,24 @@ final class RemoteDispatcher {
         return result;
     }
 
+    /** A call that opens a stream: the driver gets the daemon's end, the reply goes, then the data flows. */
+    private void openStream(MessageHeader h, XdrReader r) {
+        Procedure p = Procedure.byNumber(h.procedure());
+        Object[] args = RemoteProcedures.codec(p).args().read(r);
+        r.expectEnd();
+        ServerStream stream = new ServerStream(session, h.procedure(), h.serial(), () -> streams.remove(h.serial()));
+        args[2] = stream;
+        streams.put(h.serial(), stream);
+        try {
+            invoke(p, p.apiName(), args);
+        } catch (RuntimeException e) {
+            streams.remove(h.serial());
+            throw e;
+        }
+        session.reply(h, new XdrWriter(0));
+        stream.opened();
+    }
+
     private boolean supports(int feature) {
         return switch (feature) {
             case RemoteProtocol.FEATURE_PROGRAM_KEEPALIVE, RemoteProtocol.FEATURE_REMOTE_EVENT_CALLBACK,
@@ -219,6 +249,10 @@ final class RemoteDispatcher {
             conn = null;
         }
         callbacks.clear();
+        for (ServerStream s : streams.values()) {
+            s.clientGone();
+        }
+        streams.clear();
         if (c != null) {
             try {
                 c.close();

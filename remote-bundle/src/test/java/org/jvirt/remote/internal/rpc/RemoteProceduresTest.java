@@ -131,6 +131,10 @@ class RemoteProceduresTest {
             Object[] back = readArgs(codec, wire);
             assertEquals(types.length, back.length, "argument count");
             for (int i = 0; i < types.length; i++) {
+                if (raw(types[i]) == org.jvirt.spi.StreamPeer.class) {
+                    assertEquals(null, back[i], "a stream is not on the wire: the server supplies its end");
+                    continue;
+                }
                 assertNotNull(back[i], "argument " + i);
                 assertTrue(boxed(raw(types[i])).isInstance(back[i]),
                         "argument " + i + " is a " + back[i].getClass().getName() + ", the SPI takes " + types[i]);

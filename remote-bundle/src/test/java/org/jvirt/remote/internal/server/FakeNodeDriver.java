@@ -29,6 +29,7 @@ import org.jvirt.spi.Procedure;
 final class FakeNodeDriver implements Driver {
     final Map<String, DomainStatus> states = new ConcurrentHashMap<>();
     final Map<String, UUID> uuids = new ConcurrentHashMap<>();
+    final java.util.concurrent.BlockingQueue<String> consoleEvents = new java.util.concurrent.LinkedBlockingQueue<>();
 
     FakeNodeDriver() {
         states.put("alpha", new DomainStatus(DomainState.RUNNING, 1));
@@ -124,6 +125,38 @@ final class FakeNodeDriver implements Driver {
             if (listening) {
                 events.lifecycle(dom, DomainEventType.STOPPED, 1);
             }
+        }
+
+        /** An echo console: what the user types comes back in capitals; "bye" ends the stream. */
+        @Override
+        public void domainOpenConsole(DomainRef dom, String devName, org.jvirt.spi.StreamPeer stream, int flags) {
+            Procedure.checkFlags(flags, 3, "fakeDomainOpenConsole");
+            ref(dom.name());
+            consoleEvents.add("open " + dom.name());
+            stream.bind(new org.jvirt.spi.StreamPeer.Handler() {
+                @Override
+                public void received(byte[] data, int offset, int length) {
+                    String text = new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8);
+                    if (text.trim().equals("bye")) {
+                        stream.sendEnd();
+                        return;
+                    }
+                    byte[] up = text.toUpperCase().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    stream.send(up, 0, up.length);
+                }
+
+                @Override
+                public void finished() {
+                    consoleEvents.add("finished");
+                }
+
+                @Override
+                public void aborted() {
+                    consoleEvents.add("aborted");
+                }
+            });
+            byte[] banner = "console of alpha\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            stream.send(banner, 0, banner.length);
         }
 
         @Override

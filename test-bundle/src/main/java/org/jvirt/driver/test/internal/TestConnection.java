@@ -281,7 +281,7 @@ final class TestConnection implements DriverConnection {
     @Override
     public DomainRef domainDefineXMLFlags(String xml, int flags) {
         checkFlags(flags, DEFINE_VALIDATE, ErrorDomain.TEST, "testDomainDefineXMLFlags");
-        DomainDef def = DomainXml.parse(xml, host.hooks);
+        DomainDef def = DomainXml.parse(xml, host.hooks, (flags & DEFINE_VALIDATE) != 0);
         synchronized (host) {
             TestDomain d = host.domains.checkUnique(def, false);
             boolean updated = d != null;
@@ -300,7 +300,7 @@ final class TestConnection implements DriverConnection {
     @Override
     public DomainRef domainCreateXML(String xml, int flags) {
         checkFlags(flags, START_VALIDATE, ErrorDomain.TEST, "testDomainCreateXML"); // it cannot start paused, as libvirt's
-        DomainDef def = DomainXml.parse(xml, host.hooks);
+        DomainDef def = DomainXml.parse(xml, host.hooks, (flags & START_VALIDATE) != 0);
         synchronized (host) {
             TestDomain d = host.domains.checkUnique(def, true);
             if (d == null) {

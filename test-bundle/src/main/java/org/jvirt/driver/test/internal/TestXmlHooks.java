@@ -1,6 +1,8 @@
 package org.jvirt.driver.test.internal;
 
+import java.security.SecureRandom;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 import org.jvirt.xml.DomainDef;
@@ -9,12 +11,23 @@ import org.jvirt.xml.InterfaceDef;
 
 /**
  * The test driver's XML hooks: the defaults libvirt's test driver fills in (arch i686, interface
- * names testnetN). Like libvirt's, it runs whatever it is given, so it has no validate hook.
+ * names testnetN, MACs 52:54:00:xx:xx:xx). Like libvirt's, it runs whatever it is given, so it has no
+ * validate hook. It knows no XML namespace, so namespaced elements (qemu:commandline) are dropped, as
+ * libvirt's test driver drops them.
  */
 final class TestXmlHooks implements DomainXmlHooks {
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public void postParse(DomainDef def) {
+        def.getExtraElements().removeIf(x -> x.getName().indexOf(':') > 0);
+        def.getOtherAttributes().keySet().removeIf(k -> k.startsWith("xmlns:"));
+        for (InterfaceDef i : def.getInterfaces()) {
+            if (i.getMac() == null) {
+                i.setMac(String.format(Locale.ROOT, "52:54:00:%02x:%02x:%02x",
+                        RANDOM.nextInt(256), RANDOM.nextInt(256), RANDOM.nextInt(256)));
+            }
+        }
         if (def.getOs().getArch() == null) {
             def.getOs().setArch("i686");
         }

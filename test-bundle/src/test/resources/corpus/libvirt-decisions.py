@@ -1,0 +1,24 @@
+# libvirt's own decisions on a list of documents, in one process: each line of stdin is "KIND<TAB>PATH" (KIND
+# domain or network); each line out is "PATH<TAB>OK" or "PATH<TAB>ERR<TAB>CODE<TAB>MESSAGE" (the message's
+# newlines as \n). Every document is defined on test:///default, then undefined again.
+import sys
+import libvirt
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+conn = libvirt.open("test:///default")
+for line in sys.stdin:
+    kind, path = line.rstrip("\n").split("\t", 1)
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            xml = f.read()
+        if kind == "network":
+            conn.networkDefineXML(xml).undefine()
+        else:
+            conn.defineXMLFlags(xml, 0).undefine()
+        print(path + "\tOK", flush=False)
+    except libvirt.libvirtError as e:
+        msg = (e.get_error_message() or "").replace("\\", "\\\\").replace("\n", "\\n")
+        print("%s\tERR\t%d\t%s" % (path, e.get_error_code(), msg))
+    except Exception as e:  # unreadable file
+        print("%s\tERR\t-1\t%s" % (path, str(e).replace("\n", " ")))
+sys.stdout.flush()

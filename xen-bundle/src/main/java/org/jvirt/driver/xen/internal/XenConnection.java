@@ -1,0 +1,384 @@
+package org.jvirt.driver.xen.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jvirt.api.DomainEventType;
+import org.jvirt.api.DomainState;
+import org.jvirt.api.DomainStatus;
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.NodeInfo;
+import org.jvirt.api.VirtException;
+import org.jvirt.api.XmlFlag;
+import org.jvirt.driver.xen.internal.xl.XlConverter;
+import org.jvirt.spi.DomainRef;
+import org.jvirt.spi.DriverConnection;
+import org.jvirt.spi.EventSink;
+import org.jvirt.spi.Procedure;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainList;
+import org.jvirt.spi.support.LocalHost;
+import org.jvirt.xml.DomainDef;
+import org.jvirt.xml.DomainXml;
+
+/**
+ * One connection to the Xen driver: node information and capabilities from {@code xl info}, persistent
+ * definitions, native config conversion, and lifecycle through the xl toolstack, whose own errors are
+ * reported unchanged.
+ */
+final class XenConnection implements DriverConnection {
+    private static final int DEFINE_FLAGS = 1;
+    private static final int XML_FLAGS = XmlFlag.SECURE.bit() | XmlFlag.INACTIVE.bit() | XmlFlag.UPDATE_CPU.bit()
+            | XmlFlag.MIGRATABLE.bit();
+
+    private final XenDriver driver;
+    private final XenHost host;
+    private final DomainEvents events;
+    private boolean closed;
+
+    XenConnection(XenDriver driver, XenHost host, EventSink sink) {
+        this.driver = driver;
+        this.host = host;
+        this.events = new DomainEvents(sink, ErrorDomain.LIBXL);
+        host.eventHub.add(events);
+    }
+
+    // ---- the connection and the node ------------------------------------------------------------------
+
+    @Override
+    public String connectGetType() {
+        return "Xen";
+    }
+
+    @Override
+    public String connectGetURI() {
+        return "xen:///system";
+    }
+
+    @Override
+    public String connectGetHostname() {
+        return LocalHost.hostname();
+    }
+
+    /** Xen's version, as libvirt numbers it: major * 1000000 + minor * 1000. */
+    @Override
+    public long connectGetVersion() {
+        Map<String, String> info = host.xl.info();
+        return Long.parseLong(info.getOrDefault("xen_major", "0")) * 1_000_000
+                + Long.parseLong(info.getOrDefault("xen_minor", "0")) * 1000;
+    }
+
+    @Override
+    public NodeInfo nodeGetInfo() {
+        Map<String, String> i = host.xl.info();
+        int cpus = Integer.parseInt(i.getOrDefault("nr_cpus", "0"));
+        int nodes = Math.max(1, Integer.parseInt(i.getOrDefault("nr_nodes", "1")));
+        int cores = Math.max(1, Integer.parseInt(i.getOrDefault("cores_per_socket", "1")));
+        int threads = Math.max(1, Integer.parseInt(i.getOrDefault("threads_per_core", "1")));
+        int sockets = Math.max(1, cpus / (nodes * cores * threads));
+        int mhz = (int) Double.parseDouble(i.getOrDefault("cpu_mhz", "0"));
+        long memKiB = Long.parseLong(i.getOrDefault("total_memory", "0")) * 1024;
+        return new NodeInfo(i.getOrDefault("machine", "x86_64"), memKiB, cpus, mhz, nodes, sockets, cores, threads);
+    }
+
+    /** The host and the guests Xen offers (from {@code xl info}'s xen_caps), in libvirt's layout. */
+    @Override
+    public String connectGetCapabilities() {
+        Map<String, String> i = host.xl.info();
+        String arch = i.getOrDefault("machine", "x86_64");
+        NodeInfo n = nodeGetInfo();
+        StringBuilder sb = new StringBuilder("<capabilities>\n\n  <host>\n    <cpu>\n      <arch>").append(arch)
+                .append("</arch>\n      <topology sockets='").append(n.sockets()).append("' dies='1' cores='")
+                .append(n.cores()).append("' threads='").append(n.threads()).append("'/>\n    </cpu>\n")
+                .append("    <power_management/>\n    <iommu support='no'/>\n  </host>\n");
+        String caps = " " + i.getOrDefault("xen_caps", "") + " ";
+        boolean hvm = caps.contains(" hvm-3.0-x86_64 ") || caps.contains(" hvm-3.0-x86_32 ");
+        if (caps.contains(" xen-3.0-x86_64 ")) {
+            guest(sb, "xen", "x86_64", "xenpv", List.of());
+            guest(sb, "xenpvh", "x86_64", "xenpvh", List.of());
+        }
+        if (hvm) {
+            guest(sb, "hvm", "x86_64", "xenfv", List.of("acpi", "apic", "pae", "hap"));
+        }
+        return sb.append("\n</capabilities>\n").toString();
+    }
+
+    private static void guest(StringBuilder sb, String os, String arch, String machine, List<String> features) {
+        sb.append("\n  <guest>\n    <os_type>").append(os).append("</os_type>\n    <arch name='").append(arch)
+                .append("'>\n      <wordsize>64</wordsize>\n      <emulator>/usr/lib/xen-4.17/bin/qemu-system-i386")
+                .append("</emulator>\n");
+        if (os.equals("hvm")) {
+            sb.append("      <loader>").append(XlConverter.HVMLOADER).append("</loader>\n");
+        }
+        sb.append("      <machine>").append(machine).append("</machine>\n      <domain type='xen'/>\n    </arch>\n");
+        if (!features.isEmpty()) {
+            sb.append("    <features>\n");
+            for (String f : features) {
+                sb.append("      <").append(f).append(" default='on' toggle='").append(f.equals("hap") ? "yes" : "no")
+                        .append("'/>\n");
+            }
+            sb.append("    </features>\n");
+        }
+        sb.append("  </guest>\n");
+    }
+
+    @Override
+    public boolean connectIsSecure() {
+        return true;
+    }
+
+    @Override
+    public boolean connectIsEncrypted() {
+        return false;
+    }
+
+    @Override
+    public boolean connectIsAlive() {
+        return true;
+    }
+
+    @Override
+    public void connectClose() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        host.eventHub.remove(events);
+        events.close();
+        driver.release(host);
+    }
+
+    // ---- listing, lookup, definitions --------------------------------------------------------------------
+
+    @Override
+    public int[] connectListDomains(int maxids) {
+        return host.domains.activeIds(maxids);
+    }
+
+    @Override
+    public int connectNumOfDomains() {
+        return host.domains.numActive();
+    }
+
+    @Override
+    public List<String> connectListDefinedDomains(int maxnames) {
+        return host.domains.inactiveNames(maxnames);
+    }
+
+    @Override
+    public int connectNumOfDefinedDomains() {
+        return host.domains.numInactive();
+    }
+
+    @Override
+    public List<DomainRef> connectListAllDomains(int flags) {
+        Procedure.checkFlags(flags, DomainList.LIST_FILTERS_ALL, ErrorDomain.LIBXL, "libxlConnectListAllDomains");
+        return host.domains.listAll(flags);
+    }
+
+    @Override
+    public DomainRef domainLookupByID(int id) {
+        return host.domains.lookupByID(id).ref();
+    }
+
+    @Override
+    public DomainRef domainLookupByName(String name) {
+        return host.domains.lookupByName(name).ref();
+    }
+
+    @Override
+    public DomainRef domainLookupByUUID(UUID uuid) {
+        return host.domains.lookupByUUID(uuid).ref();
+    }
+
+    @Override
+    public DomainRef domainDefineXMLFlags(String xml, int flags) {
+        Procedure.checkFlags(flags, DEFINE_FLAGS, ErrorDomain.LIBXL, "libxlDomainDefineXMLFlags");
+        DomainDef def = DomainXml.parse(xml, host.hooks);
+        XlConverter.toXl(def); // refuses what xl cannot express, before anything is written
+        synchronized (host.registration) {
+            XenDomain d = host.domains.checkUnique(def, false);
+            host.writeConfig(def);
+            if (d == null) {
+                d = new XenDomain(def);
+                host.domains.add(d);
+                host.eventHub.lifecycle(d.ref(), DomainEventType.DEFINED, DomainEventType.DEFINED_ADDED);
+            } else {
+                d.persistent = def;
+                host.eventHub.lifecycle(d.ref(), DomainEventType.DEFINED, DomainEventType.DEFINED_UPDATED);
+            }
+            return d.ref();
+        }
+    }
+
+    @Override
+    public void domainUndefineFlags(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainUndefineFlags");
+        XenDomain d = host.domains.get(dom);
+        synchronized (host.registration) {
+            if (d.isActive()) {
+                throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.LIBXL,
+                        "cannot undefine a running Xen domain here");
+            }
+            XenHost.delete(host.configFile(d.name()));
+            XenHost.delete(host.autostartLink(d.name()));
+            host.domains.remove(d);
+            host.eventHub.lifecycle(d.ref(), DomainEventType.UNDEFINED, DomainEventType.UNDEFINED_REMOVED);
+        }
+    }
+
+    @Override
+    public String domainGetXMLDesc(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, XML_FLAGS, ErrorDomain.LIBXL, "libxlDomainGetXMLDesc");
+        XenDomain d = host.domains.get(dom);
+        boolean inactive = (flags & XmlFlag.INACTIVE.bit()) != 0 || !d.isActive();
+        return DomainXml.format(d.persistent, new DomainXml.Format(inactive ? -1 : d.id,
+                (flags & XmlFlag.SECURE.bit()) != 0, inactive));
+    }
+
+    @Override
+    public String domainGetOSType(DomainRef dom) {
+        return host.domains.get(dom).persistent.getOs().getType();
+    }
+
+    @Override
+    public boolean domainIsPersistent(DomainRef dom) {
+        return host.domains.get(dom).isPersistent();
+    }
+
+    @Override
+    public boolean domainIsActive(DomainRef dom) {
+        return host.domains.get(dom).isActive();
+    }
+
+    @Override
+    public DomainStatus domainGetState(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainGetState");
+        XenDomain d = host.domains.get(dom);
+        return new DomainStatus(d.state, d.state == DomainState.SHUTOFF ? DomainStatus.SHUTOFF_UNKNOWN : 1);
+    }
+
+    @Override
+    public boolean domainGetAutostart(DomainRef dom) {
+        return host.domains.get(dom).autostart;
+    }
+
+    @Override
+    public void domainSetAutostart(DomainRef dom, boolean autostart) {
+        XenDomain d = host.domains.get(dom);
+        synchronized (d) {
+            Path link = host.autostartLink(d.name());
+            if (autostart) {
+                XenHost.writeAtomically(link, host.configFile(d.name()) + "\n");
+            } else {
+                XenHost.delete(link);
+            }
+            d.autostart = autostart;
+        }
+    }
+
+    @Override
+    public String connectDomainXMLToNative(String nativeFormat, String xml, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlConnectDomainXMLToNative");
+        return XenNative.toNative(nativeFormat, xml, host.hooks);
+    }
+
+    @Override
+    public String connectDomainXMLFromNative(String nativeFormat, String nativeConfig, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlConnectDomainXMLFromNative");
+        return XenNative.fromNative(nativeFormat, nativeConfig, host.hooks);
+    }
+
+    // ---- lifecycle through xl -----------------------------------------------------------------------------
+
+    /** Starts a defined domain with {@code xl create}; Xen's refusal is reported as xl and libxl word it. */
+    @Override
+    public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainCreateWithFlags");
+        XenDomain d = host.domains.get(dom);
+        synchronized (d) {
+            if (d.isActive()) {
+                throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.LIBXL, "Domain is already running");
+            }
+            Path cfg;
+            try {
+                cfg = Files.createTempFile("jvirt-xen-" + d.name(), ".cfg");
+                Files.writeString(cfg, XlConverter.toXl(d.persistent).format());
+            } catch (IOException e) {
+                throw new VirtException(ErrorCode.WRITE_FAILED, ErrorDomain.LIBXL, e.getMessage(), e);
+            }
+            try {
+                host.xl.run("libxenlight failed to create new domain '" + d.name() + "'", "create", cfg.toString());
+            } finally {
+                XenHost.delete(cfg);
+            }
+            String id = host.xl.run("cannot find the new domain '" + d.name() + "'", "domid", d.name()).trim();
+            d.id = Integer.parseInt(id);
+            d.state = DomainState.RUNNING;
+            host.eventHub.lifecycle(d.ref(), DomainEventType.STARTED, DomainEventType.STARTED_BOOTED);
+            return d.ref();
+        }
+    }
+
+    @Override
+    public void domainDestroyFlags(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainDestroyFlags");
+        XenDomain d = DomainList.checkActive(host.domains.get(dom));
+        synchronized (d) {
+            host.xl.run("failed to destroy domain '" + d.name() + "'", "destroy", Integer.toString(d.id));
+            d.id = -1;
+            d.state = DomainState.SHUTOFF;
+            host.eventHub.lifecycle(d.ref(), DomainEventType.STOPPED, DomainEventType.STOPPED_DESTROYED);
+        }
+    }
+
+    @Override
+    public void domainSuspend(DomainRef dom) {
+        XenDomain d = DomainList.checkActive(host.domains.get(dom));
+        host.xl.run("failed to suspend domain '" + d.name() + "'", "pause", Integer.toString(d.id));
+        d.state = DomainState.PAUSED;
+    }
+
+    @Override
+    public void domainResume(DomainRef dom) {
+        XenDomain d = DomainList.checkActive(host.domains.get(dom));
+        host.xl.run("failed to resume domain '" + d.name() + "'", "unpause", Integer.toString(d.id));
+        d.state = DomainState.RUNNING;
+    }
+
+    @Override
+    public void domainShutdownFlags(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainShutdownFlags");
+        XenDomain d = DomainList.checkActive(host.domains.get(dom));
+        host.xl.run("failed to shutdown domain '" + d.name() + "'", "shutdown", Integer.toString(d.id));
+    }
+
+    @Override
+    public void domainReboot(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainReboot");
+        XenDomain d = DomainList.checkActive(host.domains.get(dom));
+        host.xl.run("failed to reboot domain '" + d.name() + "'", "reboot", Integer.toString(d.id));
+    }
+
+    // ---- events -----------------------------------------------------------------------------------------
+
+    @Override
+    public int connectDomainEventCallbackRegisterAny(int eventId, DomainRef dom) {
+        if (dom != null) {
+            host.domains.get(dom);
+        }
+        return events.register(eventId, dom);
+    }
+
+    @Override
+    public void connectDomainEventCallbackDeregisterAny(int callbackId) {
+        events.deregister(callbackId);
+    }
+}

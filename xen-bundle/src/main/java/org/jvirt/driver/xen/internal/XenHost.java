@@ -1,0 +1,115 @@
+package org.jvirt.driver.xen.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.VirtException;
+import org.jvirt.driver.xen.internal.libxl.XlToolstack;
+import org.jvirt.spi.support.DomainEvents;
+import org.jvirt.spi.support.DomainList;
+import org.jvirt.xml.DomainDef;
+import org.jvirt.xml.DomainXml;
+
+/**
+ * The state of the Xen driver in this process (jvirtd): the domains, their definitions under
+ * {@code configDir} (NAME.xml, written atomically: temp file, fsync, rename) and autostart links, the
+ * toolstack and the xenstore socket. Shared by every connection.
+ */
+final class XenHost {
+    /** The driver's settings. */
+    record Config(Path configDir, Path xl, Path xenstore, Map<String, String> toolEnv) {
+        Path autostartDir() {
+            return configDir.resolve("autostart");
+        }
+    }
+
+    final Config config;
+    final XenXmlHooks hooks = new XenXmlHooks();
+    final XlToolstack xl;
+    final DomainList<XenDomain> domains = new DomainList<>(ErrorDomain.LIBXL);
+    final DomainEvents.Hub eventHub = new DomainEvents.Hub();
+    final Object registration = new Object();
+    int refs;
+
+    XenHost(Config config) {
+        this.config = config;
+        this.xl = new XlToolstack(config.xl(), config.toolEnv());
+    }
+
+    /** Loads the saved definitions. */
+    void init() {
+        try {
+            if (!Files.isDirectory(config.configDir())) {
+                return; // nothing defined yet: the directory is made by the first definition
+            }
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(config.configDir(), "*.xml")) {
+                for (Path f : s) {
+                    DomainDef def = DomainXml.parse(Files.readString(f), hooks);
+                    XenDomain d = new XenDomain(def);
+                    d.autostart = Files.exists(autostartLink(def.getName()));
+                    domains.add(d);
+                }
+            }
+        } catch (IOException e) {
+            throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.LIBXL,
+                    "cannot load the Xen domain configs in " + config.configDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path configFile(String name) {
+        return config.configDir().resolve(name + ".xml");
+    }
+
+    Path autostartLink(String name) {
+        return config.autostartDir().resolve(name + ".xml");
+    }
+
+    void writeConfig(DomainDef def) {
+        writeAtomically(configFile(def.getName()), DomainXml.format(def, DomainXml.Format.INACTIVE));
+    }
+
+    /** Writes a file whole or not at all: a temp file in the same directory, fsync, rename. */
+    static void writeAtomically(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(StandardCharsets.UTF_8.encode(text));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException e) {
+                // some file systems cannot sync a directory
+            }
+        } catch (IOException e) {
+            throw new VirtException(ErrorCode.WRITE_FAILED, ErrorDomain.LIBXL,
+                    "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
