@@ -214,7 +214,7 @@ public final class DomainXml {
             throw XmlIn.xmlError("name " + def.getName() + " cannot contain '/'");
         }
         if (def.getUuid() == null) {
-            def.setUuid(UUID.randomUUID());
+            def.setUuid(XmlIn.randomUuid());
         }
         if (!sawMemory) {
             throw XmlIn.xmlError("missing element <memory>");

@@ -86,7 +86,7 @@ public final class NetworkXml {
             throw XmlIn.xmlError("name " + def.getName() + " cannot contain '/'");
         }
         if (def.getUuid() == null) {
-            def.setUuid(UUID.randomUUID());
+            def.setUuid(XmlIn.randomUuid());
         }
         if (!def.isManagedBridge() && def.getForwardMode().equals("bridge") && def.getBridgeName() == null
             && def.getForwardChildren().isEmpty()) {

@@ -260,4 +260,12 @@ final class XmlIn {
             default: throw xmlError("invalid value '" + v + "' for " + what);
         }
     }
+
+    /** A random (version 4) UUID for a definition without one; no cryptographic randomness is needed. */
+    static java.util.UUID randomUuid() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xf000L) | 0x4000L;
+        long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new java.util.UUID(msb, lsb);
+    }
 }

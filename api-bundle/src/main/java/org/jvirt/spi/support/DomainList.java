@@ -52,6 +52,9 @@ public final class DomainList<T extends DomainObject> {
     private final Map<String, T> byName = new LinkedHashMap<>();
     private final Map<UUID, T> byUuid = new HashMap<>();
     private final Map<T, Keys> keys = new IdentityHashMap<>();
+    /** Copies of the two indices for lookups without the list's lock (written under it). */
+    private final Map<String, T> nameIndex = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, T> uuidIndex = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     /** @param errorDomain the driver's error domain, for lookups that find nothing (e.g. {@link ErrorDomain#TEST}) */
@@ -81,9 +84,13 @@ public final class DomainList<T extends DomainObject> {
             if (old != null) {
                 byName.remove(old.name(), d);
                 byUuid.remove(old.uuid(), d);
+                nameIndex.remove(old.name(), d);
+                uuidIndex.remove(old.uuid(), d);
             }
             byName.put(name, d);
             byUuid.put(uuid, d);
+            nameIndex.put(name, d);
+            uuidIndex.put(uuid, d);
         }
     }
 
@@ -95,6 +102,8 @@ public final class DomainList<T extends DomainObject> {
         }
         byName.remove(k.name(), d);
         byUuid.remove(k.uuid(), d);
+        nameIndex.remove(k.name(), d);
+        uuidIndex.remove(k.uuid(), d);
         return true;
     }
 
@@ -161,12 +170,12 @@ public final class DomainList<T extends DomainObject> {
 
     // ---- lookups -------------------------------------------------------------------------------------
 
-    public synchronized T findByName(String name) {
-        return byName.get(name);
+    public T findByName(String name) {
+        return nameIndex.get(name);
     }
 
-    public synchronized T findByUUID(UUID uuid) {
-        return byUuid.get(uuid);
+    public T findByUUID(UUID uuid) {
+        return uuidIndex.get(uuid);
     }
 
     /** The running domain with this id, or null. */

@@ -1,6 +1,5 @@
 package org.jvirt.driver.test.internal;
 
-import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -16,7 +15,10 @@ import org.jvirt.xml.InterfaceDef;
  * libvirt's test driver drops them.
  */
 final class TestXmlHooks implements DomainXmlHooks {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** libvirt's generated MACs need no cryptographic randomness (virRandomBits). */
+    private static java.util.concurrent.ThreadLocalRandom rnd() {
+        return java.util.concurrent.ThreadLocalRandom.current();
+    }
 
     @Override
     public void postParse(DomainDef def) {
@@ -25,7 +27,7 @@ final class TestXmlHooks implements DomainXmlHooks {
         for (InterfaceDef i : def.getInterfaces()) {
             if (i.getMac() == null) {
                 i.setMac(String.format(Locale.ROOT, "52:54:00:%02x:%02x:%02x",
-                        RANDOM.nextInt(256), RANDOM.nextInt(256), RANDOM.nextInt(256)));
+                        rnd().nextInt(256), rnd().nextInt(256), rnd().nextInt(256)));
             }
         }
         if (def.getOs().getArch() == null) {
