@@ -64,7 +64,7 @@ conf "$WORK/l" 16514 > "$WORK/libvirtd.conf"
 # jvirtd: its own copy of the distribution, C2 on for a server, pinned to core 0
 cp -a "$ROOT/distribution/target/jvirt" "$WORK/jvirt"; rm -rf "$WORK/jvirt/data" "$WORK/jvirt/deploy"/*.jar
 echo "unix_sock_dir = $WORK/j" > "$WORK/jvirt/etc/org.jvirt.remote.server.cfg"
-JVIRTD_CDS=0 JVIRTD_JAVA_OPTS="-XX:TieredStopAtLevel=4 -XX:-UseSerialGC -XX:+UseParallelGC -Xmx512m" \
+JVIRTD_CDS=0 JVIRTD_JAVA_OPTS="-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2 -XX:-UseSerialGC -XX:+UseParallelGC -Xmx512m" \
   taskset -c 0 "$WORK/jvirt/bin/jvirtd" --listen -f "$WORK/jvirtd.conf" > "$WORK/jvirtd.log" 2>&1 &
 JPID=$!
 # libvirtd: its own network namespace with loopback up, pinned to core 0

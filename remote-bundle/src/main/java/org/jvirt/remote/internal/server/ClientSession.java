@@ -99,6 +99,10 @@ final class ClientSession {
         if (dispatcher.handleInline(p)) {
             return; // keepalive and other messages answered at once, in order
         }
+        if (dispatcher.isQuick(h)) {
+            dispatcher.dispatch(p); // a read: answered on this thread, without a hand-off to a worker
+            return;
+        }
         inFlight.acquire();
         try {
             workers.execute(() -> {

@@ -83,6 +83,24 @@ final class RemoteDispatcher {
         return false;
     }
 
+    /**
+     * Whether a call is answered on the client's own thread: the handshake and the procedures that only read
+     * (libvirt runs its high-priority procedures apart from the others in the same spirit). Changes, which
+     * may take long (start, save, migrate), go to the worker pool so that this client's other packets,
+     * keepalive and stream data, keep flowing.
+     */
+    boolean isQuick(MessageHeader h) {
+        if (h.procedure() == RemoteProtocol.CONNECT_OPEN || h.procedure() == RemoteProtocol.CONNECT_CLOSE) {
+            return false;
+        }
+        Procedure p = Procedure.byNumber(h.procedure());
+        if (p == null) {
+            return LegacyProcedures.byNumber(h.procedure()) == null; // handshake calls, unknown procedures
+        }
+        return !p.isMutating() && p != Procedure.DOMAIN_OPEN_CONSOLE
+                && p != Procedure.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY;
+    }
+
     /** Runs one call of the REMOTE program and replies. */
     void dispatch(Packet p) {
         MessageHeader h = p.header();

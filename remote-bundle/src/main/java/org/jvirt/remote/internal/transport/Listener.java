@@ -175,6 +175,10 @@ public final class Listener implements AutoCloseable {
             while (server.isOpen()) {
                 try {
                     SocketChannel ch = server.accept();
+                    if (unixPath == null) {
+                        // small replies go out at once: no Nagle delay behind an unacknowledged segment
+                        ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                    }
                     String peer;
                     try {
                         peer = String.valueOf(ch.getRemoteAddress());

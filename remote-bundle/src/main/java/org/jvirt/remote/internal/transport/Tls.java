@@ -170,6 +170,7 @@ public final class Tls {
         SSLSocket s = null;
         try {
             Socket plain = new Socket();
+            plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), connectTimeoutMs);
             s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true);
             s.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
