@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainState;
@@ -103,8 +105,8 @@ final class DomainConsole {
      * null.
      */
     private static String copy(ConsoleTerminal t, Stream st, byte escape) {
-        String[] failure = new String[1];
-        boolean[] ended = new boolean[1];
+        AtomicReference<String> failure = new AtomicReference<>();
+        AtomicBoolean ended = new AtomicBoolean();
         Thread out = new Thread(() -> {
             byte[] buf = new byte[4096];
             InputStream in = st.input();
@@ -113,15 +115,11 @@ final class DomainConsole {
                     t.write(buf, 0, n);
                 }
             } catch (InterruptedIOException stopped) {
-                // the terminal side ended the console
+                // the terminal's side ended the console
             } catch (IOException e) {
-                synchronized (failure) {
-                    failure[0] = e.getMessage();
-                }
+                failure.compareAndSet(null, e.getMessage());
             } finally {
-                synchronized (failure) {
-                    ended[0] = true;
-                }
+                ended.set(true);
             }
         }, "jvirsh-console");
         out.setDaemon(true);
@@ -129,34 +127,23 @@ final class DomainConsole {
         byte[] buf = new byte[1024];
         OutputStream toGuest = st.output();
         try {
-            while (true) {
-                synchronized (failure) {
-                    if (ended[0]) {
-                        break;
-                    }
-                }
+            while (!ended.get()) {
                 int n = t.read(buf, POLL_MS);
                 if (n < 0) {
-                    failure[0] = "internal error: EOF on stdin";
+                    failure.compareAndSet(null, "internal error: EOF on stdin");
                     break;
                 }
-                if (n == 0) {
-                    continue;
-                }
-                if (buf[0] == escape) {
+                if (n > 0 && buf[0] == escape) {
                     break;
                 }
-                toGuest.write(buf, 0, n);
+                if (n > 0) {
+                    toGuest.write(buf, 0, n);
+                }
             }
         } catch (IOException e) {
-            synchronized (failure) {
-                failure[0] = e.getMessage();
-            }
+            failure.compareAndSet(null, e.getMessage());
         }
-        String why;
-        synchronized (failure) {
-            why = failure[0];
-        }
+        String why = failure.get();
         if (why == null) {
             st.finish();
         } else {

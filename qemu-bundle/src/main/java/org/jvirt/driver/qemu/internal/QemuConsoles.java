@@ -35,7 +35,7 @@ final class QemuConsoles {
     private static final int POLL_MS = 200;
 
     private final QemuHost host;
-    /** The last session of each domain, by UUID. */
+    /** The open session of each domain, by UUID (a session removes itself once its reader has ended). */
     private final Map<UUID, Session> sessions = new ConcurrentHashMap<>();
 
     QemuConsoles(QemuHost host) {
@@ -61,7 +61,7 @@ final class QemuConsoles {
                 }
                 old.takenOver();
             }
-            Session s = new Session(d.name(), pty, Pty.open(pty), stream);
+            Session s = new Session(d.uuid(), d.name(), pty, Pty.open(pty), stream);
             sessions.put(d.uuid(), s);
             s.start();
         }
@@ -102,7 +102,8 @@ final class QemuConsoles {
      * One console session: its thread copies the pty to the stream until QEMU hangs up or the session is
      * closed; the user's data is written to the pty as it comes.
      */
-    private static final class Session implements StreamPeer.Handler {
+    private final class Session implements StreamPeer.Handler {
+        private final UUID uuid;
         private final String domain;
         private final String path;
         private final Pty pty;
@@ -110,7 +111,8 @@ final class QemuConsoles {
         private final AtomicBoolean open = new AtomicBoolean(true);
         private Thread reader;
 
-        Session(String domain, String path, Pty pty, StreamPeer stream) {
+        Session(UUID uuid, String domain, String path, Pty pty, StreamPeer stream) {
+            this.uuid = uuid;
             this.domain = domain;
             this.path = path;
             this.pty = pty;
@@ -155,6 +157,7 @@ final class QemuConsoles {
                 end(); // EIO: QEMU closed its side, the guest's console is gone
             } finally {
                 pty.close();
+                sessions.remove(uuid, this);
             }
         }
 

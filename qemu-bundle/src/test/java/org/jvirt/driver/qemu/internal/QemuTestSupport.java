@@ -245,8 +245,26 @@ final class QemuTestSupport {
         throw new IOException("module " + rel + " not found under /lib/modules/" + ver);
     }
 
+    /** The boot marker of {@link #SHELL_INIT}. */
+    static final String CONSOLE_MARKER = "JVIRT-CONSOLE-READY";
+
+    /** An init that gives a busybox shell on the console (ttyS0), after its boot marker. */
+    static final String SHELL_INIT = """
+            #!/bin/busybox sh
+            /bin/busybox mount -t proc proc /proc
+            /bin/busybox mount -t sysfs sys /sys
+            /bin/busybox mount -t devtmpfs dev /dev
+            echo "JVIRT-CONSOLE-READY"
+            exec /bin/busybox sh
+            """;
+
     /** Builds the busybox initramfs (newc cpio) at test time. */
     static Path buildInitramfs(Path dir) throws IOException, InterruptedException {
+        return buildInitramfs(dir, INIT);
+    }
+
+    /** Builds the busybox initramfs with another /init (e.g. {@link #SHELL_INIT}). */
+    static Path buildInitramfs(Path dir, String init) throws IOException, InterruptedException {
         Path k = kernel();
         Path bb = busybox();
         require(k != null, "a kernel in /boot with its modules (linux-image-amd64)");
@@ -259,7 +277,7 @@ final class QemuTestSupport {
         c.dir("sys");
         c.dir("lib");
         c.dir("lib/modules");
-        c.file("init", INIT.getBytes(StandardCharsets.UTF_8), 0755);
+        c.file("init", init.getBytes(StandardCharsets.UTF_8), 0755);
         c.file("bin/busybox", Files.readAllBytes(bb), 0755);
         c.file("lib/modules/button.ko", module(ver, "drivers/acpi/button"), 0644);
         c.file("lib/modules/evdev.ko", module(ver, "drivers/input/evdev"), 0644);
@@ -320,6 +338,18 @@ final class QemuTestSupport {
                 + "<cmdline>console=ttyS0 quiet panic=-1</cmdline></os><features><acpi/><apic/></features>"
                 + "<devices><emulator>" + QEMU + "</emulator>"
                 + "<serial type='file'><source path='" + serialLog + "'/><target port='0'/></serial>"
+                + "</devices></domain>";
+    }
+
+    /** A kernel guest whose serial port (and console) is a pty, for virDomainOpenConsole. */
+    static String consoleGuestXml(String name, Path initrd) {
+        return "<domain type='qemu'><name>" + name + "</name><uuid>" + java.util.UUID.randomUUID() + "</uuid>"
+                + "<memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type>"
+                + "<kernel>" + kernel() + "</kernel><initrd>" + initrd + "</initrd>"
+                + "<cmdline>console=ttyS0 quiet panic=-1</cmdline></os><features><acpi/><apic/></features>"
+                + "<devices><emulator>" + QEMU + "</emulator>"
+                + "<serial type='pty'><target port='0'/></serial>"
+                + "<console type='pty'><target type='serial' port='0'/></console>"
                 + "</devices></domain>";
     }
 

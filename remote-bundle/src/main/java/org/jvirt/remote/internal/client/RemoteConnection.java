@@ -154,14 +154,21 @@ final class RemoteConnection implements InvocationHandler {
         return result;
     }
 
+    /** How long a finish or abort waits for the daemon's confirmation (a dead connection ends it sooner). */
+    private static final long STREAM_CLOSE_TIMEOUT_MS = 30_000;
+
     /**
      * A call that opens a stream: its packets, which carry the call's serial, go to {@code peer}, and the
      * user's data goes back as stream packets (libvirt's virNetClientStream).
      */
     private void openStream(Procedure p, XdrWriter args, StreamPeer peer) {
         int serial = rpc.nextSerial();
+        // done when the daemon has closed its end: its confirmation of our finish or abort, its error, or the
+        // connection's end (libvirt's virStreamFinish and virStreamAbort wait for the confirmation)
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
         rpc.openStream(serial, packet -> {
             if (packet == null) {
+                closed.complete(null);
                 peer.sendError(new org.jvirt.api.VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.STREAMS,
                         "the connection to the daemon was lost"));
                 return;
@@ -174,10 +181,12 @@ final class RemoteConnection implements InvocationHandler {
                     peer.send(packet.payload(), 0, packet.payload().length);
                 }
             } else if (status == org.jvirt.remote.internal.rpc.MessageHeader.ERROR) {
-                peer.sendError(org.jvirt.remote.internal.rpc.RpcErrors.read(packet.payloadReader()));
                 rpc.closeStream(serial);
+                closed.complete(null);
+                peer.sendError(org.jvirt.remote.internal.rpc.RpcErrors.read(packet.payloadReader()));
             } else {
                 rpc.closeStream(serial); // the confirmation of our finish or abort
+                closed.complete(null);
             }
         });
         try {
@@ -195,12 +204,27 @@ final class RemoteConnection implements InvocationHandler {
 
             @Override
             public void finished() {
-                rpc.sendStream(p.number(), serial, org.jvirt.remote.internal.rpc.MessageHeader.OK, new byte[0]);
+                close(org.jvirt.remote.internal.rpc.MessageHeader.OK);
             }
 
             @Override
             public void aborted() {
-                rpc.sendStream(p.number(), serial, org.jvirt.remote.internal.rpc.MessageHeader.ERROR, new byte[0]);
+                close(org.jvirt.remote.internal.rpc.MessageHeader.ERROR);
+            }
+
+            /** Sends the finish or abort and waits (bounded) for the daemon to confirm it. */
+            private void close(int status) {
+                if (closed.isDone()) {
+                    return; // the daemon's end is gone already
+                }
+                rpc.sendStream(p.number(), serial, status, new byte[0]);
+                try {
+                    closed.get(STREAM_CLOSE_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    rpc.closeStream(serial); // no confirmation: forget the stream anyway
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         });
     }
