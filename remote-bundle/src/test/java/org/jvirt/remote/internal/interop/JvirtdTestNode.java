@@ -16,8 +16,13 @@ final class JvirtdTestNode implements AutoCloseable {
     private final RpcServer server;
 
     JvirtdTestNode(Path dir) throws IOException {
+        this(dir, "listen_tls = 0\n");
+    }
+
+    /** With extra libvirtd.conf settings, e.g. TLS ones ({@code tls_port = "0"} for a free port). */
+    JvirtdTestNode(Path dir, String extra) throws IOException {
         this.dir = dir;
-        DaemonConfig conf = DaemonConfig.parse("unix_sock_dir = \"" + dir + "\"\nlisten_tcp = 1\nlisten_tls = 0\n"
+        DaemonConfig conf = DaemonConfig.parse("unix_sock_dir = \"" + dir + "\"\nlisten_tcp = 1\n" + extra
                 + "listen_addr = \"127.0.0.1\"\ntcp_port = \"0\"\nauth_tcp = \"none\"\n", "jvirtd.conf");
         server = new RpcServer(FrontEndImpl.of(new TestDriver()), ServerSettings.from(conf, true, dir), m -> { });
         server.start();
@@ -32,7 +37,13 @@ final class JvirtdTestNode implements AutoCloseable {
     }
 
     int tcpPort() {
-        return server.listeners().stream().mapToInt(Listener::port).filter(p -> p > 0).findFirst().orElseThrow();
+        return server.listeners().stream().filter(l -> l.toString().startsWith("tcp")).mapToInt(Listener::port)
+                .findFirst().orElseThrow();
+    }
+
+    int tlsPort() {
+        return server.listeners().stream().filter(l -> l.toString().startsWith("tls")).mapToInt(Listener::port)
+                .findFirst().orElseThrow();
     }
 
     @Override

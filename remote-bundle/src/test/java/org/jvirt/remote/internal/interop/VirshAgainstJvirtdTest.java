@@ -26,7 +26,7 @@ import org.jvirt.api.Connect;
 import org.jvirt.core.internal.FrontEndImpl;
 
 /**
- * Debian's virsh against jvirtd (jvirt's server with the test driver) over unix and tcp prints what the same
+ * Debian's virsh against jvirtd (jvirt's server with the test driver) over unix, tcp and tls prints what the same
  * virsh prints on libvirt's own in-process {@code test:///default}: the comparison command list.
  */
 class VirshAgainstJvirtdTest {
@@ -38,19 +38,35 @@ class VirshAgainstJvirtdTest {
 
     @TempDir
     Path dir;
+    /** Certificates for localhost, made once for the class. */
+    @TempDir
+    static Path pkiRoot;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void certificates() throws Exception {
+        org.jvirt.remote.internal.tls.TestPki ca = new org.jvirt.remote.internal.tls.TestPki("virsh test CA");
+        org.jvirt.remote.internal.tls.TestPki.Issued server = ca.server("localhost", "localhost", "127.0.0.1");
+        org.jvirt.remote.internal.tls.TestPki.writeCert(pkiRoot.resolve("cacert.pem"), ca.caCert());
+        org.jvirt.remote.internal.tls.TestPki.writeCert(pkiRoot.resolve("servercert.pem"), server.cert());
+        org.jvirt.remote.internal.tls.TestPki.writeKey(pkiRoot.resolve("serverkey.pem"), server.key());
+        ca.clientDir(pkiRoot.resolve("client"), ca.client("C=GB,O=jvirt tests,CN=virsh"), ca.caCert());
+    }
     private JvirtdTestNode node;
 
     record Run(int rc, String out, String err) {
     }
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         boolean present = Files.isExecutable(VIRSH);
         if (!present && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("virsh is not installed (libvirt-clients), and CI=true requires it");
         }
         Assumptions.assumeTrue(present, "virsh is not installed");
-        node = new JvirtdTestNode(dir.resolve("run"));
+        Path pki = pkiRoot;
+        node = new JvirtdTestNode(dir.resolve("run"), "listen_tls = 1\ntls_port = \"0\"\nca_file = \""
+                + pki.resolve("cacert.pem") + "\"\ncert_file = \"" + pki.resolve("servercert.pem") + "\"\nkey_file = \""
+                + pki.resolve("serverkey.pem") + "\"\n");
     }
 
     @AfterEach
@@ -71,7 +87,7 @@ class VirshAgainstJvirtdTest {
                 "suspend test; domstate test --reason; resume test; domstate test --reason",
                 "destroy test; domstate test --reason; start test; list --all");
         List<Arguments> out = new ArrayList<>();
-        for (String transport : List.of("unix", "tcp")) {
+        for (String transport : List.of("unix", "tcp", "tls")) {
             for (String c : list) {
                 out.add(Arguments.of(transport, c));
             }
@@ -80,8 +96,11 @@ class VirshAgainstJvirtdTest {
     }
 
     private String uri(String transport) {
-        return transport.equals("unix") ? "test+unix:///default?socket=" + node.socket()
-                : "test+tcp://127.0.0.1:" + node.tcpPort() + "/default";
+        return switch (transport) {
+            case "unix" -> "test+unix:///default?socket=" + node.socket();
+            case "tcp" -> "test+tcp://127.0.0.1:" + node.tcpPort() + "/default";
+            default -> "test+tls://localhost:" + node.tlsPort() + "/default?pkipath=" + pkiRoot.resolve("client");
+        };
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -74,6 +74,12 @@ class StreamTest {
 
     @Test
     void aClientThatVanishesMidStreamLeavesTheDaemonServing() throws Exception {
+        try (Connect warm = new FrontEndImpl().open(uri(), null, Set.of())) {
+            warm.getType(); // the server's threads for clients exist from here on
+        }
+        Thread.sleep(300);
+        long threadsBefore = threads();
+        long fdsBefore = fds();
         Connect c = new FrontEndImpl().open(uri(), null, Set.of());
         Stream s = c.lookupByName("alpha").openConsole(null, 0);
         node.consoleEvents.poll(5, TimeUnit.SECONDS);
@@ -82,6 +88,24 @@ class StreamTest {
         assertEquals("aborted", node.consoleEvents.poll(5, TimeUnit.SECONDS));
         try (Connect other = new FrontEndImpl().open(uri(), null, Set.of())) {
             assertEquals("Fake", other.getType());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((threads() > threadsBefore || fds() > fdsBefore) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(threads() <= threadsBefore, "threads: " + threads() + " vs " + threadsBefore);
+        assertTrue(fds() <= fdsBefore, "file descriptors: " + fds() + " vs " + fdsBefore);
+    }
+
+    /** Live threads, less the daemon's worker pool (bounded by max_workers, its threads are reused). */
+    private static long threads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.getName().equals("jvirtd-worker")).count();
+    }
+
+    private static long fds() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
         }
     }
 

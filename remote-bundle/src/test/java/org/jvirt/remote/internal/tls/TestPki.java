@@ -38,16 +38,16 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Certificates made at test time, laid out as libvirt expects them: a CA, server and client certificates
  * (with the key usages libvirt's sanity checks ask for), revocation lists, and pkipath folders for clients.
  */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    record Issued(X509Certificate cert, PrivateKey key) {
+    public record Issued(X509Certificate cert, PrivateKey key) {
     }
 
     private final Issued ca;
     private final List<BigInteger> revoked = new ArrayList<>();
 
-    TestPki(String caName) throws Exception {
+    public TestPki(String caName) throws Exception {
         KeyPair kp = keys();
         X500Name name = new X500Name("C=GB,O=jvirt tests,CN=" + caName);
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), notBefore(), notAfter(), name,
@@ -57,11 +57,11 @@ final class TestPki {
         ca = new Issued(sign(b, kp.getPrivate()), kp.getPrivate());
     }
 
-    X509Certificate caCert() {
+    public X509Certificate caCert() {
         return ca.cert();
     }
 
-    Issued server(String cn, String... dnsOrIp) throws Exception {
+    public Issued server(String cn, String... dnsOrIp) throws Exception {
         KeyPair kp = keys();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), serial(), notBefore(), notAfter(),
                 new X500Name("C=GB,O=jvirt tests,CN=" + cn), kp.getPublic());
@@ -78,7 +78,7 @@ final class TestPki {
         return new Issued(sign(b, ca.key()), kp.getPrivate());
     }
 
-    Issued client(String dn) throws Exception {
+    public Issued client(String dn) throws Exception {
         KeyPair kp = keys();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), serial(), notBefore(), notAfter(),
                 new X500Name(dn), kp.getPublic());
@@ -88,11 +88,11 @@ final class TestPki {
         return new Issued(sign(b, ca.key()), kp.getPrivate());
     }
 
-    void revoke(X509Certificate c) {
+    public void revoke(X509Certificate c) {
         revoked.add(c.getSerialNumber());
     }
 
-    X509CRL crl() throws Exception {
+    public X509CRL crl() throws Exception {
         X509v2CRLBuilder b = new X509v2CRLBuilder(new X509CertificateHolder(ca.cert().getEncoded()).getSubject(),
                 new Date());
         b.setNextUpdate(notAfter());
@@ -104,7 +104,7 @@ final class TestPki {
     }
 
     /** A client's pkipath folder: cacert.pem, clientcert.pem, clientkey.pem (PKCS#1, as certtool writes). */
-    Path clientDir(Path dir, Issued client, X509Certificate trustedCa) throws Exception {
+    public Path clientDir(Path dir, Issued client, X509Certificate trustedCa) throws Exception {
         Files.createDirectories(dir);
         writeCert(dir.resolve("cacert.pem"), trustedCa);
         writeCert(dir.resolve("clientcert.pem"), client.cert());
@@ -112,16 +112,16 @@ final class TestPki {
         return dir;
     }
 
-    static void writeCert(Path file, X509Certificate c) throws Exception {
+    public static void writeCert(Path file, X509Certificate c) throws Exception {
         Files.writeString(file, pem("CERTIFICATE", c.getEncoded()), StandardCharsets.US_ASCII);
     }
 
-    static void writeCrl(Path file, X509CRL crl) throws Exception {
+    public static void writeCrl(Path file, X509CRL crl) throws Exception {
         Files.writeString(file, pem("X509 CRL", crl.getEncoded()), StandardCharsets.US_ASCII);
     }
 
     /** A PKCS#8 key ("PRIVATE KEY"). */
-    static void writeKey(Path file, PrivateKey key) throws IOException {
+    public static void writeKey(Path file, PrivateKey key) throws IOException {
         Files.writeString(file, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
     }
 
