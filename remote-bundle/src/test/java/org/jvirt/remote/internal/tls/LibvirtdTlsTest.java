@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -17,6 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
  * network namespace of its own (loopback only), and the client is run inside that namespace (nsenter).
  */
 class LibvirtdTlsTest {
+    /** virsh's comparison command list (the read-only part, so that each run starts from the same state). */
+    private static final List<String> COMMANDS = List.of("list", "list --all", "list --name --all",
+            "list --uuid", "dominfo test", "dominfo 1", "domstate test --reason", "domuuid test", "domid test",
+            "domname 1", "nodeinfo", "net-list --all", "net-info default", "net-uuid default", "schedinfo test",
+            "dumpxml test", "net-dumpxml default", "version", "hostname", "dominfo nope", "domname test");
+
+    /** stdout, stderr and exit code, with the clock-based CPU time masked. */
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out.replaceAll("(CPU time:\\s+)[0-9.]+s", "$1#s") + "\nstderr: " + err + "\nrc " + p.exitValue();
+    }
+
     @TempDir
     Path dir;
 
@@ -51,7 +68,8 @@ class LibvirtdTlsTest {
                 Thread.sleep(20);
             }
             assertTrue(Files.exists(run.resolve("libvirt-sock")), "libvirtd did not start: " + Files.readString(log));
-            long pid = libvirtd.descendants().findFirst().map(ProcessHandle::pid).orElse(libvirtd.pid());
+            // unshare and sh exec into libvirtd: the started process is libvirtd (its children come and go)
+            long pid = libvirtd.pid();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             Process probe = new ProcessBuilder("nsenter", "-t", String.valueOf(pid), "-n", java, "-cp", cp,
@@ -64,6 +82,19 @@ class LibvirtdTlsTest {
             assertTrue(out.contains("encrypted true"), out);
             assertTrue(out.contains("domain test RUNNING"), out);
             assertTrue(out.contains("suspended PAUSED"), out);
+
+            // jvirsh over TLS to libvirtd prints what virsh prints on its own test:///default
+            String uri = "test+tls://localhost/default?pkipath=" + clientDir;
+            for (String cmd : COMMANDS) {
+                List<String> args = List.of(cmd.split(" "));
+                List<String> jvirsh = new ArrayList<>(List.of("nsenter", "-t",
+                        String.valueOf(pid), "-n", java, "-cp", cp, "org.jvirt.shell.Jvirsh", "-c", uri));
+                jvirsh.addAll(args);
+                List<String> virsh = new ArrayList<>(List.of("/usr/bin/virsh", "-c",
+                        "test:///default"));
+                virsh.addAll(args);
+                assertEquals(run(virsh), run(jvirsh), cmd);
+            }
         } finally {
             libvirtd.descendants().forEach(ProcessHandle::destroy);
             libvirtd.destroy();
