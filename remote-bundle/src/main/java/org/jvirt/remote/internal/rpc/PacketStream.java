@@ -12,7 +12,8 @@ public final class PacketStream {
     private final Object writeLock = new Object();
 
     public PacketStream(InputStream in, OutputStream out) {
-        this.in = in;
+        // one read system call usually brings a whole packet, length word and body together
+        this.in = in instanceof java.io.BufferedInputStream ? in : new java.io.BufferedInputStream(in, 8192);
         this.out = out;
     }
 
