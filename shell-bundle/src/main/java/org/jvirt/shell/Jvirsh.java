@@ -43,6 +43,10 @@ public final class Jvirsh {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--cds-warmup")) {
+            cdsWarmup();
+            return;
+        }
         Charset cs = Charset.defaultCharset();
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 8192),
                 false, cs);
@@ -51,6 +55,30 @@ public final class Jvirsh {
         out.flush();
         err.flush();
         System.exit(rc);
+    }
+
+    /** Classes of the paths a one-shot jvirsh takes besides test:///default: the daemon's client. */
+    private static final String[] WARM_CLASSES = {
+        "org.jvirt.remote.internal.client.RemoteDriver", "org.jvirt.remote.internal.client.RemoteConnection",
+        "org.jvirt.remote.internal.client.RpcClient", "org.jvirt.remote.internal.client.SessionDaemon",
+        "org.jvirt.remote.internal.rpc.RemoteProcedures", "org.jvirt.remote.internal.rpc.PacketStream",
+        "org.jvirt.remote.internal.rpc.RpcErrors", "org.jvirt.remote.internal.transport.ClientTransport",
+        "org.jvirt.remote.internal.transport.ChannelStreams"};
+
+    /**
+     * The launcher's class-data-sharing run (bin scripts record the archive with it once after a build): a
+     * test:///default listing, and the remote client's classes, so that commands through jvirtd start as fast.
+     */
+    private static void cdsWarmup() {
+        PrintStream sink = new PrintStream(java.io.OutputStream.nullOutputStream());
+        run(new String[] {"-c", "test:///default", "list", "--all"}, sink, sink, InputStream.nullInputStream());
+        for (String c : WARM_CLASSES) {
+            try {
+                Class.forName(c, true, Jvirsh.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError absent) {
+                // not on this class path
+            }
+        }
     }
 
     /** Runs jvirsh with the given arguments and streams; returns the exit code. */
