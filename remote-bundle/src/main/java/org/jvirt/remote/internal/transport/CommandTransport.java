@@ -94,6 +94,14 @@ public final class CommandTransport {
         t.setDaemon(true);
         t.start();
         return ClientTransport.of(p, kind, () -> {
+            // asked after a failure: let the program finish saying why (bounded)
+            try {
+                if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                    t.join(1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             synchronized (stderr) {
                 return stderr.toString().strip();
             }
