@@ -81,6 +81,9 @@ class XmlLimitsTest {
 
     @Test
     void validateRefusesAnUnknownElementWithLibvirtsMessage() {
+        if (!LibvirtSchema.installed("domain") && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("libvirt's schemas are not installed (libvirt0), and CI=true requires them");
+        }
         Assumptions.assumeTrue(LibvirtSchema.installed("domain"), "libvirt's schemas are not installed");
         String xml = HEAD.replace("<os>", "<bogus/><os>");
         DomainXml.parse(xml); // plain parse ignores it

@@ -14,10 +14,10 @@ import org.jvirt.api.SecurityModel;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
 import org.jvirt.spi.DomainRef;
-import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
 import org.jvirt.spi.support.DomainEvents;
 import org.jvirt.spi.support.DomainList;
+import org.jvirt.spi.support.LocalConnection;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 
@@ -29,7 +29,7 @@ import static org.jvirt.spi.Procedure.checkFlags;
  * included: each entry refuses the bits it does not know, naming itself as libvirt names a driver's
  * function (driver + entry, e.g. {@code exeDomainDestroyFlags}).
  */
-final class ExeConnection implements DriverConnection {
+final class ExeConnection implements LocalConnection {
 
     private static final int XML_FLAGS = XmlFlag.SECURE.bit() | XmlFlag.INACTIVE.bit();
 
@@ -97,22 +97,6 @@ final class ExeConnection implements DriverConnection {
         return new SecurityModel("", "");
     }
 
-    /** In-process: nothing crosses a network. */
-    @Override
-    public boolean connectIsSecure() {
-        return true;
-    }
-
-    @Override
-    public boolean connectIsEncrypted() {
-        return false;
-    }
-
-    @Override
-    public boolean connectIsAlive() {
-        return true;
-    }
-
     @Override
     public void connectClose() {
         host.events.remove(events);
@@ -131,27 +115,12 @@ final class ExeConnection implements DriverConnection {
         events.deregister(callbackId);
     }
 
+    @Override
+    public DomainList<?> domainList() {
+        return domains();
+    }
+
     // ---- listing and lookup -------------------------------------------------------------------------
-
-    @Override
-    public int[] connectListDomains(int maxids) {
-        return domains().activeIds(maxids);
-    }
-
-    @Override
-    public int connectNumOfDomains() {
-        return domains().numActive();
-    }
-
-    @Override
-    public List<String> connectListDefinedDomains(int maxnames) {
-        return domains().inactiveNames(maxnames);
-    }
-
-    @Override
-    public int connectNumOfDefinedDomains() {
-        return domains().numInactive();
-    }
 
     @Override
     public List<DomainRef> connectListAllDomains(int flags) {

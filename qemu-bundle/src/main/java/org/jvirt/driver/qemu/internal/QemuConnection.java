@@ -20,7 +20,6 @@ import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.caps.QemuCaps;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
 import org.jvirt.spi.DomainRef;
-import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
 import org.jvirt.spi.MigrationFinish;
 import org.jvirt.spi.MigrationStep;
@@ -30,13 +29,14 @@ import org.jvirt.spi.support.DomainEvents;
 import org.jvirt.spi.support.DomainJobs;
 import org.jvirt.spi.support.LocalHost;
 import org.jvirt.spi.support.DomainList;
+import org.jvirt.spi.support.LocalConnection;
 
 /**
  * One connection to a QEMU driver root: the driver's entry table. Each entry is answered here when it is
  * about the connection or the node, and otherwise handed to the class of its concern; all state lives in
  * the shared {@link QemuHost}.
  */
-final class QemuConnection implements DriverConnection {
+final class QemuConnection implements LocalConnection {
     private final QemuDriver driver;
     private final QemuHost host;
     private final DomainEvents events;
@@ -121,22 +121,6 @@ final class QemuConnection implements DriverConnection {
         return new SecurityModel("", "");
     }
 
-    /** Every connection to this driver is local (in process, or through jvirtd's unix socket). */
-    @Override
-    public boolean connectIsSecure() {
-        return true;
-    }
-
-    @Override
-    public boolean connectIsEncrypted() {
-        return false;
-    }
-
-    @Override
-    public boolean connectIsAlive() {
-        return true;
-    }
-
     @Override
     public void connectClose() {
         synchronized (this) {
@@ -150,27 +134,12 @@ final class QemuConnection implements DriverConnection {
         driver.release(host);
     }
 
+    @Override
+    public DomainList<?> domainList() {
+        return host.domains;
+    }
+
     // ---- listing, lookup and creation ----------------------------------------------------------------
-
-    @Override
-    public int[] connectListDomains(int maxids) {
-        return host.domains.activeIds(maxids);
-    }
-
-    @Override
-    public int connectNumOfDomains() {
-        return host.domains.numActive();
-    }
-
-    @Override
-    public List<String> connectListDefinedDomains(int maxnames) {
-        return host.domains.inactiveNames(maxnames);
-    }
-
-    @Override
-    public int connectNumOfDefinedDomains() {
-        return host.domains.numInactive();
-    }
 
     @Override
     public List<DomainRef> connectListAllDomains(int flags) {

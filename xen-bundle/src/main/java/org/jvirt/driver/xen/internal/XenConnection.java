@@ -17,11 +17,11 @@ import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
 import org.jvirt.driver.xen.internal.xl.XlConverter;
 import org.jvirt.spi.DomainRef;
-import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
 import org.jvirt.spi.Procedure;
 import org.jvirt.spi.support.DomainEvents;
 import org.jvirt.spi.support.DomainList;
+import org.jvirt.spi.support.LocalConnection;
 import org.jvirt.spi.support.LocalHost;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
@@ -31,7 +31,7 @@ import org.jvirt.xml.DomainXml;
  * definitions, native config conversion, and lifecycle through the xl toolstack, whose own errors are
  * reported unchanged.
  */
-final class XenConnection implements DriverConnection {
+final class XenConnection implements LocalConnection {
     private static final int DEFINE_FLAGS = 1;
     private static final int XML_FLAGS = XmlFlag.SECURE.bit() | XmlFlag.INACTIVE.bit() | XmlFlag.UPDATE_CPU.bit()
             | XmlFlag.MIGRATABLE.bit();
@@ -128,21 +128,6 @@ final class XenConnection implements DriverConnection {
     }
 
     @Override
-    public boolean connectIsSecure() {
-        return true;
-    }
-
-    @Override
-    public boolean connectIsEncrypted() {
-        return false;
-    }
-
-    @Override
-    public boolean connectIsAlive() {
-        return true;
-    }
-
-    @Override
     public void connectClose() {
         synchronized (this) {
             if (closed) {
@@ -155,27 +140,12 @@ final class XenConnection implements DriverConnection {
         driver.release(host);
     }
 
+    @Override
+    public DomainList<?> domainList() {
+        return host.domains;
+    }
+
     // ---- listing, lookup, definitions --------------------------------------------------------------------
-
-    @Override
-    public int[] connectListDomains(int maxids) {
-        return host.domains.activeIds(maxids);
-    }
-
-    @Override
-    public int connectNumOfDomains() {
-        return host.domains.numActive();
-    }
-
-    @Override
-    public List<String> connectListDefinedDomains(int maxnames) {
-        return host.domains.inactiveNames(maxnames);
-    }
-
-    @Override
-    public int connectNumOfDefinedDomains() {
-        return host.domains.numInactive();
-    }
 
     @Override
     public List<DomainRef> connectListAllDomains(int flags) {
