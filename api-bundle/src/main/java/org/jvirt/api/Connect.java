@@ -112,6 +112,21 @@ public interface Connect extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Opens this connection's URI again, with the same flags and credentials, for an application whose
+     * peer went away (see {@link #addCloseListener}) or whose driver was removed and deployed again. The
+     * connection's event and close listeners stay registered and are served by the new connection;
+     * {@link Domain} and {@link Network} objects obtained before go on working through it. The old
+     * driver connection is closed. Fails with INVALID_CONN after {@link #close()}, and as
+     * {@code Connect.open} does when the URI cannot be opened (the connection then stays as it was).
+     */
+    void reconnect();
+
+    /** Registers a listener told when the connection's peer goes away (virConnectRegisterCloseCallback). */
+    void addCloseListener(ConnectCloseListener listener);
+
+    void removeCloseListener(ConnectCloseListener listener);
+
     // ---- domains ---------------------------------------------------------------------------------
 
     /** Ids of running domains. */

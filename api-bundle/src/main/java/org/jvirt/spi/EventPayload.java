@@ -1,5 +1,7 @@
 package org.jvirt.spi;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.jvirt.api.DomainEventType;
@@ -23,10 +25,13 @@ public sealed interface EventPayload {
         }
     }
 
-    /** Events with no data (VIR_DOMAIN_EVENT_ID_REBOOT) or none typed here: raw values in libvirt's order. */
+    /**
+     * Events with no data (VIR_DOMAIN_EVENT_ID_REBOOT) or none typed here: raw values in libvirt's order
+     * (Integer, Long, String, or null for an absent optional string).
+     */
     record Generic(List<Object> values) implements EventPayload {
         public Generic {
-            values = List.copyOf(values);
+            values = Collections.unmodifiableList(new ArrayList<>(values));
         }
     }
 }

@@ -22,5 +22,14 @@ public interface EventSink {
         domainEvent(DomainEventIds.LIFECYCLE, domain, new EventPayload.Lifecycle(type, detail));
     }
 
+    /**
+     * The connection's peer went away (a remote driver's dead transport): the front end tells the
+     * connection's close listeners.
+     *
+     * @param reason libvirt's virConnectCloseReason number
+     */
+    default void connectionClosed(int reason) {
+    }
+
     EventSink NONE = (id, d, p) -> { };
 }

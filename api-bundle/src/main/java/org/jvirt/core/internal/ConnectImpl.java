@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jvirt.api.Connect;
+import org.jvirt.api.ConnectAuth;
+import org.jvirt.api.ConnectCloseListener;
 import org.jvirt.api.CpuMap;
 import org.jvirt.api.CreateFlag;
 import org.jvirt.api.SecurityModel;
@@ -42,10 +44,11 @@ import org.jvirt.xml.CapabilitiesXml;
  */
 final class ConnectImpl implements Connect {
     private final FrontEndImpl frontEnd;
-    private final Driver driver;
-    private final DriverConnection conn;
+    private volatile Driver driver;
+    private volatile DriverConnection conn;
     private final VirtUri uri;
     private final boolean readOnly;
+    private final ConnectAuth auth;
     private final EventFanout events;
     private final List<ErrorListener> errorListeners = new CopyOnWriteArrayList<>();
     private volatile VirtError lastError;
@@ -56,12 +59,13 @@ final class ConnectImpl implements Connect {
     private int lifecycleCallback = -1;
 
     ConnectImpl(FrontEndImpl frontEnd, Driver driver, DriverConnection conn, VirtUri uri, boolean readOnly,
-            EventFanout events) {
+            ConnectAuth auth, EventFanout events) {
         this.frontEnd = frontEnd;
         this.driver = driver;
         this.conn = conn;
         this.uri = uri;
         this.readOnly = readOnly;
+        this.auth = auth;
         this.events = events;
         events.attach(this);
     }
@@ -198,15 +202,72 @@ final class ConnectImpl implements Connect {
     /** Forgets this connection and closes the driver's side of it: a secondary network side first. */
     private void release() {
         frontEnd.closed(this);
+        closeDriverSide(conn, networks);
+    }
+
+    private static void closeDriverSide(DriverConnection c, NetworkConnection n) {
         try {
-            NetworkConnection n = networks;
-            if (n != null && n != conn.networks()) {
+            if (n != null && n != c.networks()) {
                 n.connectClose();
             }
         } catch (RuntimeException ignored) {
             // closing goes on
         }
-        conn.connectClose();
+        c.connectClose();
+    }
+
+    @Override
+    public void reconnect() {
+        try {
+            frontEnd.enter();
+            DriverConnection oldConn;
+            NetworkConnection oldNetworks;
+            boolean released;
+            synchronized (this) {
+                if (closed) {
+                    throw new VirtException(new VirtError(ErrorCode.INVALID_CONN, ErrorDomain.NONE,
+                            "invalid connection: the connection is closed"));
+                }
+                FrontEndImpl.Opened fresh = frontEnd.reopen(uri, uri.toString(), readOnly, auth, events);
+                oldConn = conn;
+                oldNetworks = networks;
+                released = driverGone;
+                driver = fresh.driver();
+                conn = fresh.connection();
+                networks = null;
+                driverGone = false;
+                lifecycleCallback = -1;
+                frontEnd.reopened(this);
+                if (events.anyListener()) {
+                    listenForLifecycleEvents();
+                }
+            }
+            if (!released) {
+                try {
+                    closeDriverSide(oldConn, oldNetworks);
+                } catch (RuntimeException ignored) {
+                    // the old peer is usually gone already
+                }
+            }
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void addCloseListener(ConnectCloseListener listener) {
+        try {
+            enter();
+            requireNonNull(listener, "cb", "virConnectRegisterCloseCallback");
+            events.addCloseListener(listener);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void removeCloseListener(ConnectCloseListener listener) {
+        events.removeCloseListener(listener);
     }
 
     // ---- errors ----------------------------------------------------------------------------------

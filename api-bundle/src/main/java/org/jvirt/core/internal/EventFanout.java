@@ -3,6 +3,7 @@ package org.jvirt.core.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jvirt.api.ConnectCloseListener;
 import org.jvirt.api.DomainEvent;
 import org.jvirt.api.DomainEventListener;
 import org.jvirt.spi.DomainEventIds;
@@ -14,6 +15,7 @@ import org.jvirt.spi.EventSink;
 final class EventFanout implements EventSink {
     private final List<DomainEventListener> global;
     private final List<DomainEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ConnectCloseListener> closeListeners = new CopyOnWriteArrayList<>();
     private volatile ConnectImpl owner;
 
     /** @param global the front end's observers of every connection */
@@ -37,6 +39,30 @@ final class EventFanout implements EventSink {
     boolean remove(DomainEventListener l) {
         synchronized (listeners) {
             return listeners.remove(l) && listeners.isEmpty();
+        }
+    }
+
+    void addCloseListener(ConnectCloseListener l) {
+        closeListeners.add(l);
+    }
+
+    void removeCloseListener(ConnectCloseListener l) {
+        closeListeners.remove(l);
+    }
+
+    @Override
+    public void connectionClosed(int reason) {
+        ConnectImpl c = owner;
+        if (c == null) {
+            return;
+        }
+        ConnectCloseListener.Reason why = ConnectCloseListener.Reason.fromCode(reason);
+        for (ConnectCloseListener l : closeListeners) {
+            try {
+                l.onClose(c, why);
+            } catch (RuntimeException ignored) {
+                // one listener's failure must not stop the others
+            }
         }
     }
 

@@ -116,33 +116,51 @@ public final class FrontEndImpl implements FrontEnd, ProcedureFrontEnd {
         }
         VirtUri parsed = VirtUri.parse(name);
         boolean readOnly = flags.contains(OpenFlag.READ_ONLY);
-        String scheme = parsed.isRemote() ? Driver.REMOTE_SCHEME : parsed.driver();
-        Connect c = firstToOpen(registry.find(Driver.class, scheme), parsed, readOnly, auth);
-        if (c == null && !parsed.isRemote() && DAEMON_SCHEMES.contains(parsed.driver())) {
-            // as libvirt's client library: a stateful driver's URI that no in-process driver takes goes to the daemon
-            c = firstToOpen(registry.find(Driver.class, Driver.REMOTE_SCHEME), parsed, readOnly, auth);
-        }
-        if (c == null) {
-            throw new VirtException(ErrorCode.NO_CONNECT, ErrorDomain.NONE, name);
+        EventFanout events = new EventFanout(globalEventListeners);
+        Opened o = reopen(parsed, name, readOnly, auth, events);
+        ConnectImpl c = new ConnectImpl(this, o.driver(), o.connection(), parsed, readOnly, auth, events);
+        open.put(c, Boolean.TRUE);
+        if (!globalEventListeners.isEmpty()) {
+            c.listenForLifecycleEvents();
         }
         return c;
     }
 
+    /** A driver and the connection it opened. */
+    record Opened(Driver driver, DriverConnection connection) {
+    }
+
+    /**
+     * Opens a driver connection for a URI: the first driver of its scheme that takes it, or for a stateful
+     * driver's URI that no in-process driver takes, the daemon (as libvirt's client library does).
+     */
+    Opened reopen(VirtUri parsed, String name, boolean readOnly, ConnectAuth auth, EventFanout events) {
+        String scheme = parsed.isRemote() ? Driver.REMOTE_SCHEME : parsed.driver();
+        Opened o = firstToOpen(registry.find(Driver.class, scheme), parsed, readOnly, auth, events);
+        if (o == null && !parsed.isRemote() && DAEMON_SCHEMES.contains(parsed.driver())) {
+            o = firstToOpen(registry.find(Driver.class, Driver.REMOTE_SCHEME), parsed, readOnly, auth, events);
+        }
+        if (o == null) {
+            throw new VirtException(ErrorCode.NO_CONNECT, ErrorDomain.NONE, name);
+        }
+        return o;
+    }
+
     /** The connection of the first driver that takes the URI, or null when all decline. */
-    private Connect firstToOpen(List<Driver> drivers, VirtUri uri, boolean readOnly, ConnectAuth auth) {
+    private static Opened firstToOpen(List<Driver> drivers, VirtUri uri, boolean readOnly, ConnectAuth auth,
+            EventFanout events) {
         for (Driver driver : drivers) {
-            EventFanout events = new EventFanout(globalEventListeners);
             Optional<DriverConnection> conn = driver.open(uri, new OpenContext(readOnly, auth, events));
             if (conn.isPresent()) {
-                ConnectImpl c = new ConnectImpl(this, driver, conn.get(), uri, readOnly, events);
-                open.put(c, Boolean.TRUE);
-                if (!globalEventListeners.isEmpty()) {
-                    c.listenForLifecycleEvents();
-                }
-                return c;
+                return new Opened(driver, conn.get());
             }
         }
         return null;
+    }
+
+    /** A connection opened again (see {@link ConnectImpl#reconnect()}) is open again. */
+    void reopened(ConnectImpl c) {
+        open.put(c, Boolean.TRUE);
     }
 
     private String defaultUri() {

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.jvirt.api.DomainEventType;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
@@ -19,7 +18,6 @@ import org.jvirt.remote.internal.rpc.RemoteProtocol;
 import org.jvirt.remote.internal.rpc.RemoteEvents;
 import org.jvirt.remote.internal.xdr.XdrReader;
 import org.jvirt.remote.internal.xdr.XdrWriter;
-import org.jvirt.spi.DomainEventIds;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.DriverConnection;
 import org.jvirt.spi.EventSink;
@@ -58,6 +56,11 @@ final class RemoteConnection implements InvocationHandler {
         this.transport = transport;
         this.events = events;
         this.rpc = new RpcClient(stream, transportCloser, uri, this::onMessage);
+        rpc.onDeath(reason -> {
+            if (!closed) {
+                events.connectionClosed(reason);
+            }
+        });
         ClassLoader cl = RemoteConnection.class.getClassLoader();
         this.proxy = (DriverConnection) Proxy.newProxyInstance(cl, new Class<?>[] {DriverConnection.class}, this);
         this.networks = (NetworkConnection) Proxy.newProxyInstance(cl, new Class<?>[] {NetworkConnection.class}, this);
@@ -241,15 +244,17 @@ final class RemoteConnection implements InvocationHandler {
 
     /** An asynchronous message from the daemon: a domain event for one of our callbacks. */
     private void onMessage(Packet p) {
-        if (p.header().program() != RemoteProtocol.PROGRAM
-                || p.header().procedure() != RemoteProtocol.DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
+        if (p.header().program() != RemoteProtocol.PROGRAM) {
             return;
         }
         try {
-            RemoteEvents.Lifecycle e = RemoteEvents.readLifecycle(p.payloadReader());
+            RemoteEvents.Event e = RemoteEvents.read(p.header().procedure(), p.payloadReader());
+            if (e == null) {
+                return;
+            }
             Integer eventId = callbacks.get(e.callbackId());
-            if (eventId != null && eventId == DomainEventIds.LIFECYCLE) {
-                events.lifecycle(e.domain(), DomainEventType.fromCode(e.event()), e.detail());
+            if (eventId != null && eventId == e.eventId()) {
+                events.domainEvent(e.eventId(), e.domain(), e.payload());
             }
         } catch (RuntimeException e) {
             // a malformed event is dropped; calls go on

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
@@ -46,6 +47,8 @@ final class RpcClient implements AutoCloseable {
     private final ScheduledExecutorService keepalive;
     private final Thread reader;
     private volatile VirtError dead;
+    /** Told once, on the event thread after the events before it, why the peer went away. */
+    private volatile IntConsumer onDeath = reason -> { };
     private volatile int unansweredPings;
 
     RpcClient(PacketStream stream, AutoCloseable transport, String name, Consumer<Packet> onMessage) {
@@ -64,6 +67,15 @@ final class RpcClient implements AutoCloseable {
         return t;
     }
 
+    /** Closed-connection reasons, as libvirt's virConnectCloseReason. */
+    static final int CLOSE_ERROR = 0;
+    static final int CLOSE_EOF = 1;
+    static final int CLOSE_KEEPALIVE = 2;
+
+    void onDeath(IntConsumer listener) {
+        this.onDeath = listener;
+    }
+
     /** Pings every {@code interval} seconds of silence; {@code count} unanswered pings mean a dead peer. */
     void startKeepalive(int interval, int count) {
         if (interval <= 0) {
@@ -77,7 +89,7 @@ final class RpcClient implements AutoCloseable {
             }
             if (unansweredPings >= count) {
                 fail(new VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC,
-                        "connection closed due to keepalive timeout"));
+                        "connection closed due to keepalive timeout"), CLOSE_KEEPALIVE);
                 return;
             }
             unansweredPings++;
@@ -92,7 +104,7 @@ final class RpcClient implements AutoCloseable {
                 Packet p = stream.read();
                 if (p == null) {
                     fail(new VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC,
-                            "End of file while reading data: Input/output error"));
+                            "End of file while reading data: Input/output error"), CLOSE_EOF);
                     return;
                 }
                 lastReceived.set(System.nanoTime());
@@ -124,7 +136,7 @@ final class RpcClient implements AutoCloseable {
             }
         } catch (IOException | XdrException e) {
             fail(new VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC,
-                    "Cannot recv data: " + e.getMessage()));
+                    "Cannot recv data: " + e.getMessage()), CLOSE_ERROR);
         }
     }
 
@@ -188,7 +200,8 @@ final class RpcClient implements AutoCloseable {
         try {
             stream.write(p.encode());
         } catch (IOException e) {
-            fail(new VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, "Cannot write data: " + e.getMessage()));
+            fail(new VirtError(ErrorCode.SYSTEM_ERROR, ErrorDomain.RPC, "Cannot write data: " + e.getMessage()),
+                    CLOSE_ERROR);
         }
     }
 
@@ -196,7 +209,8 @@ final class RpcClient implements AutoCloseable {
         return dead == null;
     }
 
-    private void fail(VirtError why) {
+    /** The peer went away (reason >= 0) or the client closes the connection (reason -1, nobody is told). */
+    private void fail(VirtError why, int reason) {
         synchronized (this) {
             if (dead != null) {
                 return;
@@ -223,11 +237,19 @@ final class RpcClient implements AutoCloseable {
             // already dead
         }
         keepalive.shutdownNow();
+        if (reason >= 0) {
+            IntConsumer told = onDeath;
+            try {
+                eventThread.execute(() -> told.accept(reason));
+            } catch (RuntimeException closing) {
+                // the event thread is gone already
+            }
+        }
         eventThread.shutdown();
     }
 
     @Override
     public void close() {
-        fail(new VirtError(ErrorCode.INVALID_CONN, ErrorDomain.NONE, "invalid connection: the connection is closed"));
+        fail(new VirtError(ErrorCode.INVALID_CONN, ErrorDomain.NONE, "invalid connection: the connection is closed"), -1);
     }
 }

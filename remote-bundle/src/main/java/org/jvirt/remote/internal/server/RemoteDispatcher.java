@@ -17,7 +17,6 @@ import org.jvirt.remote.internal.rpc.RemoteEvents;
 import org.jvirt.remote.internal.xdr.XdrException;
 import org.jvirt.remote.internal.xdr.XdrReader;
 import org.jvirt.remote.internal.xdr.XdrWriter;
-import org.jvirt.spi.DomainEventIds;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.EventPayload;
 import org.jvirt.spi.EventSink;
@@ -248,12 +247,15 @@ final class RemoteDispatcher {
     /** Where the driver's events for this client go: one message per matching callback. */
     private EventSink events() {
         return (eventId, dom, payload) -> {
-            if (eventId != DomainEventIds.LIFECYCLE || !(payload instanceof EventPayload.Lifecycle l)) {
-                return; // other events are not sent yet
-            }
             for (Callback cb : callbacks.values()) {
                 if (cb.matches(eventId, dom)) {
-                    session.send(RemoteEvents.lifecycleFrame(cb.id(), dom, l.type().code(), l.detail()));
+                    byte[] frame;
+                    try {
+                        frame = RemoteEvents.frame(cb.id(), eventId, dom, payload);
+                    } catch (RuntimeException noWireForm) {
+                        return; // GRAPHICS, or a payload that does not fit its event's form: not sent
+                    }
+                    session.send(frame);
                 }
             }
         };

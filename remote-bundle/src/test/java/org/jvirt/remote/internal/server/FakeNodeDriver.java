@@ -50,7 +50,9 @@ final class FakeNodeDriver implements Driver {
 
     @Override
     public Optional<DriverConnection> open(VirtUri uri, OpenContext context) {
-        return Optional.of(new Conn(uri.toString(), context.events()));
+        Conn c = new Conn(uri.toString(), context.events());
+        open.add(c);
+        return Optional.of(c);
     }
 
     DomainRef ref(String name) {
@@ -62,11 +64,23 @@ final class FakeNodeDriver implements Driver {
         return new DomainRef(name, uuids.get(name), s.state().isActive() ? (name.equals("alpha") ? 1 : 2) : -1);
     }
 
+    /** The open connections: an event reaches every one that listens for its id, as a real node's would. */
+    private final List<Conn> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void emit(int eventId, DomainRef dom, org.jvirt.spi.EventPayload payload) {
+        for (Conn c : open) {
+            if (c.ids.contains(eventId)) {
+                c.events.domainEvent(eventId, dom, payload);
+            }
+        }
+    }
+
     private final class Conn implements DriverConnection {
+        /** The event ids someone registered for on this connection. */
+        private final Set<Integer> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final String uri;
         private final EventSink events;
         private final AtomicInteger callbacks = new AtomicInteger();
-        private volatile boolean listening;
 
         Conn(String uri, EventSink events) {
             this.uri = uri;
@@ -122,9 +136,25 @@ final class FakeNodeDriver implements Driver {
         public void domainDestroyFlags(DomainRef dom, int flags) {
             Procedure.checkFlags(flags, 1, "virDomainDestroyFlags");
             states.put(dom.name(), new DomainStatus(DomainState.SHUTOFF, 2));
-            if (listening) {
-                events.lifecycle(dom, DomainEventType.STOPPED, 1);
-            }
+            emit(DomainEventIds.LIFECYCLE, dom, new org.jvirt.spi.EventPayload.Lifecycle(DomainEventType.STOPPED, 1));
+        }
+
+        /** A reboot: the REBOOT event, which has no data. */
+        @Override
+        public void domainReboot(DomainRef dom, int flags) {
+            ref(dom.name());
+            emit(DomainEventIds.REBOOT, dom, new org.jvirt.spi.EventPayload.Generic(List.of()));
+        }
+
+        /** An attach: DEVICE_ADDED with the alias the document names, and TUNABLE with one parameter. */
+        @Override
+        public void domainAttachDeviceFlags(DomainRef dom, String xml, int flags) {
+            ref(dom.name());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<alias name='([^']+)'").matcher(xml);
+            emit(DomainEventIds.DEVICE_ADDED, dom, new org.jvirt.spi.EventPayload.Device(
+                    m.find() ? m.group(1) : "dev0"));
+            emit(DomainEventIds.TUNABLE, dom, new org.jvirt.spi.EventPayload.Params(List.of(
+                    new org.jvirt.api.TypedParameter("cputune.vcpu_quota", org.jvirt.api.TypedParameter.Type.LLONG, 1000L))));
         }
 
         /** An echo console: what the user types comes back in capitals; "bye" ends the stream. */
@@ -161,19 +191,18 @@ final class FakeNodeDriver implements Driver {
 
         @Override
         public int connectDomainEventCallbackRegisterAny(int eventId, DomainRef dom) {
-            if (eventId == DomainEventIds.LIFECYCLE) {
-                listening = true;
-            }
+            ids.add(eventId);
             return callbacks.incrementAndGet();
         }
 
         @Override
         public void connectDomainEventCallbackDeregisterAny(int callbackId) {
-            listening = false;
+            // the server keeps its own callbacks: nothing to forget here
         }
 
         @Override
         public void connectClose() {
+            open.remove(this);
         }
     }
 }

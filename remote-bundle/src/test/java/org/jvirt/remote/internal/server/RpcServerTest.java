@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvirt.api.Connect;
+import org.jvirt.api.ConnectCloseListener;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainEvent;
 import org.jvirt.api.DomainEventType;
@@ -98,6 +99,77 @@ class RpcServerTest {
             assertEquals("alpha", e.domain().getName());
             assertEquals(DomainEventType.STOPPED, e.type());
             assertEquals(1, e.detail());
+        }
+    }
+
+    /**
+     * An application reconnects after the daemon went away and came back: its close listener is told, and
+     * its event listeners and Domain objects go on working through the new connection.
+     */
+    @Test
+    void eventListenersSurviveAReconnectMadeByTheApplication() throws Exception {
+        BlockingQueue<DomainEvent> got = new LinkedBlockingQueue<>();
+        BlockingQueue<ConnectCloseListener.Reason> closes = new LinkedBlockingQueue<>();
+        try (Connect c = clientSide.open(uri("libvirt-sock"), null, Set.of())) {
+            c.addDomainEventListener(got::add);
+            c.addCloseListener((conn, why) -> closes.add(why));
+            Domain alpha = c.lookupByName("alpha");
+
+            server.close();
+            assertEquals(ConnectCloseListener.Reason.EOF, closes.poll(10, TimeUnit.SECONDS), "close listener");
+            assertFalse(c.isAlive());
+            VirtException down = assertThrows(VirtException.class, c::reconnect);
+            assertEquals(ErrorCode.SYSTEM_ERROR, down.code(), down.getMessage());
+            assertFalse(c.isAlive(), "a failed reconnect leaves the connection as it was");
+
+            start();
+            c.reconnect();
+            assertTrue(c.isAlive());
+            alpha.destroy();
+            DomainEvent e = got.poll(10, TimeUnit.SECONDS);
+            assertNotNull(e, "no event after the reconnect");
+            assertEquals("alpha", e.domain().getName());
+            assertEquals(DomainEventType.STOPPED, e.type());
+            assertEquals(null, got.poll(300, TimeUnit.MILLISECONDS), "one event, not one per connection");
+
+        }
+        Connect closed = clientSide.open(uri("libvirt-sock"), null, Set.of());
+        closed.close();
+        assertEquals(ErrorCode.INVALID_CONN, assertThrows(VirtException.class, closed::reconnect).code());
+    }
+
+    /** Events other than lifecycle travel too: stock virsh's event --all prints them. */
+    @Test
+    void stockVirshReceivesEveryKindOfEvent() throws Exception {
+        Path virsh = Path.of("/usr/bin/virsh");
+        if (!Files.isExecutable(virsh)) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("virsh is not installed (libvirt-clients), and CI=true requires it");
+            }
+            org.junit.jupiter.api.Assumptions.abort("virsh is not installed");
+        }
+        Path out = dir.resolve("events.txt");
+        // virsh's output to a file is flushed when it exits: --timeout ends it after the events
+        Process events = new ProcessBuilder(virsh.toString(), "-c", uri("libvirt-sock"), "event", "--all", "--loop",
+                "--timeout", "6").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (Connect c = clientSide.open(uri("libvirt-sock"), null, Set.of())) {
+            Domain alpha = c.lookupByName("alpha");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < until) {
+                alpha.reboot();
+                alpha.attachDevice("<interface type='network'><source network='default'/><alias name='net7'/></interface>");
+                alpha.destroy();
+                Thread.sleep(500);
+            }
+            assertTrue(events.waitFor(30, TimeUnit.SECONDS), "virsh event --timeout 6 ended");
+            String text = Files.readString(out);
+            assertTrue(text.contains("event 'reboot' for domain 'alpha'\n"), text);
+            assertTrue(text.contains("event 'device-added' for domain 'alpha': net7\n"), text);
+            assertTrue(text.contains("event 'tunable' for domain 'alpha':\n\tcputune.vcpu_quota: 1000\n"), text);
+            assertTrue(text.contains("event 'lifecycle' for domain 'alpha': Stopped Destroyed\n"), text);
+        } finally {
+            events.destroy();
+            events.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
