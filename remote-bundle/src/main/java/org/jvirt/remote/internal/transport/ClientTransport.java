@@ -73,9 +73,17 @@ public final class ClientTransport implements AutoCloseable {
     /** A program whose standard input and output carry the protocol (the ext and ssh transports). */
     public static ClientTransport of(Process p, String kind, java.util.function.Supplier<String> diagnostics) {
         ClientTransport t = new ClientTransport(p.getInputStream(), p.getOutputStream(), () -> {
-            p.destroy();
-            if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            // end of input first, so that a program still saying why it failed is not killed mid-sentence
+            try {
+                p.getOutputStream().close();
+            } catch (java.io.IOException ignored) {
+                // already closed
+            }
+            if (!p.waitFor(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroy();
+                if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
         }, kind);
         t.diagnostics = diagnostics;
