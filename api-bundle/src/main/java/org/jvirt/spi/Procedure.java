@@ -116,12 +116,14 @@ public enum Procedure {
     private final Class<?> owner;
     private final String method;
     private final boolean mutating;
+    private final String apiName;
 
     Procedure(int number, Class<?> owner, String method, boolean mutating) {
         this.number = number;
         this.owner = owner;
         this.method = method;
         this.mutating = mutating;
+        this.apiName = "vir" + Character.toUpperCase(method.charAt(0)) + method.substring(1);
     }
 
     /** libvirt's procedure number, or 0 for an entry no procedure carries. */
@@ -146,7 +148,7 @@ public enum Procedure {
 
     /** libvirt's API function of the entry, e.g. {@code virDomainDestroyFlags}, for messages. */
     public String apiName() {
-        return "vir" + Character.toUpperCase(method.charAt(0)) + method.substring(1);
+        return apiName;
     }
 
     /** libvirt's name of the procedure, e.g. {@code REMOTE_PROC_DOMAIN_DESTROY_FLAGS}. */
@@ -154,14 +156,29 @@ public enum Procedure {
         return "REMOTE_PROC_" + (this == NETWORK_CONNECT_CLOSE ? "CONNECT_CLOSE" : name());
     }
 
-    /** The SPI method this procedure calls. */
+    /** The SPI method this procedure calls (looked up once, when the table is loaded). */
     public Method method() {
-        for (Method m : owner.getMethods()) {
-            if (m.getName().equals(method)) {
-                return m;
+        Method m = METHODS.get(this);
+        if (m == null) {
+            throw new IllegalStateException("no SPI method " + owner.getSimpleName() + "." + method);
+        }
+        return m;
+    }
+
+    private static final Map<Procedure, Method> METHODS = methods();
+
+    private static Map<Procedure, Method> methods() {
+        Map<Procedure, Method> m = new java.util.EnumMap<>(Procedure.class);
+        Map<Class<?>, Method[]> byOwner = new HashMap<>();
+        for (Procedure p : values()) {
+            for (Method candidate : byOwner.computeIfAbsent(p.owner, Class::getMethods)) {
+                if (candidate.getName().equals(p.method)) {
+                    m.put(p, candidate);
+                    break;
+                }
             }
         }
-        throw new IllegalStateException("no SPI method " + owner.getSimpleName() + "." + method);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private static final Map<Integer, Procedure> BY_NUMBER = byNumber();
