@@ -50,8 +50,15 @@ abstract class DeviceBase {
 
     /** Formats unknown children, then boot order, alias and address, as libvirt ends each device. */
     void formatTail(StringBuilder sb, int indent) {
+        formatTail(sb, indent, java.util.Set.of());
+    }
+
+    /** The common tail, leaving out the extra elements already written in their own place. */
+    void formatTail(StringBuilder sb, int indent, java.util.Set<String> written) {
         for (XmlNode x : extras) {
-            x.format(sb, indent);
+            if (!written.contains(x.getName())) {
+                x.format(sb, indent);
+            }
         }
         if (bootOrder > 0) {
             XmlOut.indent(sb, indent);

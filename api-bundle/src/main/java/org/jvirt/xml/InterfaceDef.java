@@ -1,6 +1,7 @@
 package org.jvirt.xml;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -198,6 +199,10 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
         return true;
     }
 
+    /** Kept elements that libvirt writes between source and script, in its order. */
+    private static final List<String> AFTER_SOURCE = List.of("vlan", "virtualport", "bandwidth", "port", "ip", "route");
+    private static final java.util.Set<String> AFTER_SOURCE_SET = java.util.Set.copyOf(AFTER_SOURCE);
+
     void format(StringBuilder sb, int indent) {
         XmlOut.indent(sb, indent);
         sb.append("<interface");
@@ -231,6 +236,13 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
                 sb.append("/>\n");
             }
         }
+        for (String name : AFTER_SOURCE) {
+            for (XmlNode x : extras) {
+                if (x.getName().equals(name)) {
+                    x.format(sb, in);
+                }
+            }
+        }
         XmlOut.empty(sb, in, "script", "path", script);
         XmlOut.empty(sb, in, "target", "dev", targetDev);
         XmlOut.empty(sb, in, "model", "type", model);
@@ -243,7 +255,7 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
             sb.append("/>\n");
         }
         XmlOut.empty(sb, in, "link", "state", linkState);
-        formatTail(sb, in);
+        formatTail(sb, in, AFTER_SOURCE_SET);
         XmlOut.indent(sb, indent);
         sb.append("</interface>\n");
     }

@@ -48,6 +48,15 @@ public final class XenXmlHooks implements DomainXmlHooks {
             con.setTargetPort(0);
             def.getConsoles().add(con);
         }
+        if (hvm && def.getConsoles().isEmpty() && !def.getSerials().isEmpty()) {
+            // libvirt's console compatibility: an HVM guest's first serial port is also its console
+            CharDeviceDef first = def.getSerials().get(0);
+            CharDeviceDef con = new CharDeviceDef("console", first.getType());
+            con.setSourcePath(first.getSourcePath());
+            con.setTargetType("serial");
+            con.setTargetPort(0);
+            def.getConsoles().add(con);
+        }
         addInput(def, "mouse", hvm ? "ps2" : "xen");
         addInput(def, "keyboard", hvm ? "ps2" : "xen");
         if (def.getMemballoon() == null) {
@@ -76,8 +85,13 @@ public final class XenXmlHooks implements DomainXmlHooks {
             def.getVideos().add(new VideoDef(hvm ? "cirrus" : "xen"));
         }
         for (VideoDef v : def.getVideos()) {
-            if (v.getVram() == 0 && hvm) {
-                v.setVram("cirrus".equals(v.getModelType()) ? 8192 : "qxl".equals(v.getModelType()) ? 131072 : 16384);
+            if (v.getVram() == 0) {
+                v.setVram(switch (v.getModelType() == null ? "" : v.getModelType()) {
+                    case "cirrus" -> 8192;
+                    case "xen" -> 4096;
+                    case "qxl" -> 131072;
+                    default -> 16384;
+                });
             }
         }
     }

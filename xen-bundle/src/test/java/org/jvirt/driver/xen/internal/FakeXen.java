@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * A faked Xen host for tests: the real C xenstored of Debian's xen-utils-4.17 on a private socket, and
  * the real {@code xl} toolstack, both run under LD_PRELOAD shims built here with gcc from
  * {@code src/test/c} (they stand in for /dev/xen, /proc/xen and a few hypercalls; no guest can run).
+ * {@code libfakeproc.so} is for libvirt's own libxl driver (see {@link LibvirtLibxlDaemon}).
  * Skips when a prerequisite is missing, and fails instead under CI=true.
  */
 public final class FakeXen implements AutoCloseable {
@@ -66,7 +67,7 @@ public final class FakeXen implements AutoCloseable {
     public static FakeXen start(Path dir) throws IOException, InterruptedException {
         requirePackages();
         Path src = Path.of("src/test/c").toAbsolutePath();
-        for (String shim : List.of("fakexen", "fakedev", "fakehcall")) {
+        for (String shim : List.of("fakexen", "fakedev", "fakehcall", "fakeproc")) {
             run(List.of("gcc", "-shared", "-fPIC", "-O2", "-o", dir.resolve("lib" + shim + ".so").toString(),
                     src.resolve(shim + ".c").toString(), "-ldl"), Map.of());
         }

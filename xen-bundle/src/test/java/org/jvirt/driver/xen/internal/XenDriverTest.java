@@ -51,6 +51,10 @@ class XenDriverTest {
     }
 
     static XenDriver driver(Path configDir, boolean daemon) {
+        return driver(configDir, daemon, xen);
+    }
+
+    static XenDriver driver(Path configDir, boolean daemon, FakeXen xen) {
         XenDriver d = new XenDriver();
         Map<String, Object> p = new HashMap<>();
         p.put("daemon", Boolean.toString(daemon));

@@ -33,7 +33,7 @@ public final class LibxlJson {
     /** The configuration as maps, lists, strings and numbers. */
     public static Map<String, Object> tree(DomainDef def) {
         XlConfig xl = XlConverter.toXl(def);
-        String type = xl.string("type");
+        String type = xl.has("type") ? xl.string("type") : "hvm".equals(xl.string("builder")) ? "hvm" : "pv";
         boolean hvm = type.equals("hvm");
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> cInfo = new LinkedHashMap<>();
@@ -86,6 +86,8 @@ public final class LibxlJson {
         putIf(b, "bootloader", xl.string("bootloader"));
         if (xl.has("bootloader_args")) {
             b.put("bootloader_args", new ArrayList<Object>(xl.list("bootloader_args")));
+        } else if (xl.has("bootargs")) { // xl splits the legacy string on blanks
+            b.put("bootloader_args", new ArrayList<Object>(List.of(xl.string("bootargs").trim().split("\\s+"))));
         }
         if (hvm) {
             b.put("apic", bool(xl.bool("apic")));
@@ -113,10 +115,13 @@ public final class LibxlJson {
             }
             h.put("sdl", sdl);
             h.put("spice", Map.of());
+            Object serial = xl.settings().get("serial");
+            if (serial instanceof String one) {
+                h.put("serial", one);
+            }
             h.put("boot", xl.string("boot"));
-            List<String> serials = xl.list("serial");
-            if (!serials.isEmpty()) {
-                h.put("serial_list", new ArrayList<Object>(serials)); // xl takes a list as serial_list
+            if (serial instanceof List<?> l) {
+                h.put("serial_list", new ArrayList<Object>(l)); // xl takes a list as serial_list
             }
             h.put("rdm", Map.of());
             b.put("type.hvm", h);
@@ -168,7 +173,13 @@ public final class LibxlJson {
             }
             putIf(m, "bridge", n.getSourceBridge());
             putIf(m, "ifname", n.getTargetDev());
-            putIf(m, "script", n.getScript());
+            String script = n.getScript();
+            if (script == null && "bridge".equals(n.getType())) {
+                boolean ovs = n.getExtraElements().stream().anyMatch(x -> x.getName().equals("virtualport")
+                        && "openvswitch".equals(x.attr("type")));
+                script = ovs ? "vif-openvswitch" : "vif-bridge"; // as libvirt's xen-xl writer adds it
+            }
+            putIf(m, "script", script);
             if ("netfront".equals(n.getModel())) {
                 m.put("nictype", "vif");
             }

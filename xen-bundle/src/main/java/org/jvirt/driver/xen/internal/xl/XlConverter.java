@@ -10,6 +10,7 @@ import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.xml.CharDeviceDef;
+import org.jvirt.xml.ControllerDef;
 import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.GraphicsDef;
@@ -24,6 +25,7 @@ import org.jvirt.xml.XmlNode;
  */
 public final class XlConverter {
     public static final String HVMLOADER = "/usr/lib/xen/boot/hvmloader";
+    public static final String OVMF = "/usr/lib/xen/boot/ovmf.bin";
     private static final String BOOT_CHARS = "acdn";
     private static final String[] BOOT_DEVS = {"fd", "hd", "cdrom", "network"};
 
@@ -74,9 +76,16 @@ public final class XlConverter {
             def.setCpuset(c.string("cpus"));
         }
         // boot
+        if (hvm && "ovmf".equals(c.string("bios"))) {
+            def.getOs().setLoader(OVMF);
+            def.getOs().getLoaderAttributes().put("readonly", "yes");
+            def.getOs().getLoaderAttributes().put("type", "pflash");
+        }
         if (hvm) {
-            def.getOs().setLoader(HVMLOADER);
-            def.getOs().getLoaderAttributes().put("type", "rom");
+            if (def.getOs().getLoader() == null) {
+                def.getOs().setLoader(HVMLOADER);
+                def.getOs().getLoaderAttributes().put("type", "rom");
+            }
             String boot = c.string("boot");
             for (char ch : (boot == null || boot.isEmpty() ? "c" : boot).toCharArray()) {
                 int i = BOOT_CHARS.indexOf(ch);
@@ -134,6 +143,17 @@ public final class XlConverter {
         def.setOnReboot(lifecycle(c, "on_reboot", "restart"));
         def.setOnCrash(lifecycle(c, "on_crash", "restart"));
         def.setEmulator(emptyToNull(c.string("device_model_override")));
+        timers(c, def);
+        cpu(c, def, hvm);
+        if (hvm && c.string("acpi_firmware") != null) {
+            XmlNode table = new XmlNode("table").attr("type", "slic");
+            table.setText(c.string("acpi_firmware"));
+            def.getOs().getExtraElements().add(new XmlNode("acpi").add(table));
+        }
+        xenbusLimits(c, def);
+        for (String spec : c.list("channel")) {
+            def.getChannels().add(channel(keyValues(spec)));
+        }
         // devices
         for (String spec : c.list("disk")) {
             def.getDisks().add(disk(XlDisk.parse(spec), hvm));
@@ -209,8 +229,8 @@ public final class XlConverter {
         }
         if (!x.target().isEmpty()) {
             d.setSourcePath(x.target());
-            d.setDriverType(x.cdrom() ? "raw" : x.format().equals("empty") ? null : x.format());
         }
+        d.setDriverType(x.cdrom() ? "raw" : x.format().equals("empty") ? null : x.format());
         d.setTargetDev(x.vdev());
         d.setTargetBus(x.vdev().startsWith("xvd") || !hvm ? "xen" : x.vdev().startsWith("sd") ? "scsi" : "ide");
         d.setReadonly(!x.readwrite());
@@ -221,8 +241,29 @@ public final class XlConverter {
         Map<String, String> kv = keyValues(spec);
         String bridge = kv.get("bridge");
         InterfaceDef n = new InterfaceDef(bridge != null ? "bridge" : "ethernet");
+        XmlNode vlan = null;
+        if (bridge != null && (bridge.indexOf('.') > 0 || bridge.indexOf(':') > 0)) {
+            // Open vSwitch: BRIDGE[.VLAN][:TRUNK:TRUNK]
+            int dot = bridge.indexOf('.');
+            int colon = bridge.indexOf(':');
+            vlan = new XmlNode("vlan");
+            if (colon > 0 && (dot < 0 || colon < dot)) {
+                vlan.attr("trunk", "yes");
+                for (String t : bridge.substring(colon + 1).split(":")) {
+                    vlan.add(new XmlNode("tag").attr("id", t));
+                }
+                bridge = bridge.substring(0, colon);
+            } else {
+                vlan.add(new XmlNode("tag").attr("id", bridge.substring(dot + 1)));
+                bridge = bridge.substring(0, dot);
+            }
+        }
         n.setMac(kv.get("mac"));
         n.setSourceBridge(bridge);
+        if (vlan != null) {
+            n.getExtraElements().add(vlan);
+            n.getExtraElements().add(new XmlNode("virtualport").attr("type", "openvswitch"));
+        }
         String ip = kv.get("ip");
         if (ip != null) {
             for (String a : ip.trim().split("\\s+")) {
@@ -232,6 +273,11 @@ public final class XlConverter {
         }
         n.setScript(kv.get("script"));
         n.setTargetDev(kv.get("vifname"));
+        String rate = kv.get("rate");
+        if (rate != null) {
+            n.getExtraElements().add(new XmlNode("bandwidth")
+                    .add(new XmlNode("outbound").attr("average", Long.toString(rateKBps(rate)))));
+        }
         String model = kv.get("model");
         if (model != null) {
             n.setModel(model);
@@ -276,6 +322,132 @@ public final class XlConverter {
         throw unsupported("serial '" + spec + "' is not supported (pty, null, stdio, vc, file:PATH, /dev/...)");
     }
 
+    /** A vif rate (NUM{B,KB,MB,GB}/s or .../b with bits, optionally @interval) in kilobytes per second. */
+    static long rateKBps(String rate) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([GMK]?)([Bb])/s(@.*)?").matcher(rate);
+        if (!m.matches()) {
+            throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.XENXL, "Invalid rate '" + rate + "' specified");
+        }
+        long v = Long.parseLong(m.group(1));
+        if (m.group(2).equals("G")) {
+            v *= 1024 * 1024;
+        } else if (m.group(2).equals("M")) {
+            v *= 1024;
+        }
+        return m.group(3).equals("b") ? v / 8 : v;
+    }
+
+    private static void timers(XlConfig c, DomainDef def) {
+        String tsc = c.string("tsc_mode");
+        if (tsc != null) {
+            XmlNode t = new XmlNode("timer").attr("name", "tsc").attr("present", "yes");
+            switch (tsc) {
+                case "native" -> t.attr("mode", "native");
+                case "native_paravirt" -> t.attr("mode", "paravirt");
+                case "always_emulate" -> t.attr("mode", "emulate");
+                default -> t.attr("mode", "auto");
+            }
+            def.getClockChildren().add(t);
+        }
+        Boolean hpet = c.bool("hpet");
+        if (hpet != null) {
+            def.getClockChildren().add(new XmlNode("timer").attr("name", "hpet").attr("present", hpet ? "yes" : "no"));
+        }
+    }
+
+    /** nestedhvm and cpuid ("host,NAME=0|1|x|k|s,...") as a host-passthrough CPU with features. */
+    private static void cpu(XlConfig c, DomainDef def, boolean hvm) {
+        XmlNode cpu = null;
+        Boolean nested = hvm ? c.bool("nestedhvm") : null;
+        if (nested != null) {
+            cpu = new XmlNode("cpu").attr("mode", "host-passthrough");
+            if (!nested) {
+                cpu.add(new XmlNode("feature").attr("policy", "disable").attr("name", "vmx"));
+            }
+        }
+        String cpuid = c.string("cpuid");
+        if (cpuid != null) {
+            if (cpu == null) {
+                cpu = new XmlNode("cpu").attr("mode", "host-passthrough");
+            }
+            String[] pairs = cpuid.split(",");
+            if (!pairs[0].equals("host")) {
+                throw new VirtException(ErrorCode.CONF_SYNTAX, ErrorDomain.XENXL, "cpuid starting with " + pairs[0]
+                        + " is not supported, only libxl format is");
+            }
+            for (int i = 1; i < pairs.length; i++) {
+                String[] nv = pairs[i].split("=", 2);
+                if (nv.length < 2) {
+                    throw new VirtException(ErrorCode.CONF_SYNTAX, ErrorDomain.XENXL,
+                            "Invalid libxl cpuid key=value element: " + pairs[i]);
+                }
+                String policy = switch (nv[1]) {
+                    case "1" -> "force";
+                    case "0" -> "disable";
+                    case "x", "k", "s" -> "optional";
+                    default -> throw new VirtException(ErrorCode.CONF_SYNTAX, ErrorDomain.XENXL,
+                            "Invalid libxl cpuid value: " + pairs[i]);
+                };
+                cpu.add(new XmlNode("feature").attr("policy", policy).attr("name", cpuFeature(nv[0], true)));
+            }
+        }
+        if (cpu != null) {
+            def.getExtraElements().add(cpu);
+        }
+    }
+
+    /** libvirt's and libxl's names of the CPU features that differ. */
+    private static final String[][] CPU_FEATURES = {{"cx16", "cmpxchg16"}, {"cid", "cntxid"}, {"ds_cpl", "dscpl"},
+        {"pclmuldq", "pclmulqdq"}, {"pni", "sse3"}, {"ht", "htt"}, {"pn", "psn"}, {"clflush", "clfsh"},
+        {"sep", "sysenter"}, {"cx8", "cmpxchg8"}, {"nodeid_msr", "nodeid"}, {"cr8legacy", "altmovcr8"},
+        {"lahf_lm", "lahfsahf"}, {"cmp_legacy", "cmplegacy"}, {"fxsr_opt", "ffxsr"}, {"pdpe1gb", "page1gb"},
+        {"spec-ctrl", "ibrsb"}};
+
+    static String cpuFeature(String name, boolean fromLibxl) {
+        for (String[] pair : CPU_FEATURES) {
+            if (pair[fromLibxl ? 1 : 0].equals(name)) {
+                return pair[fromLibxl ? 0 : 1];
+            }
+        }
+        return name;
+    }
+
+    /** A channel: connection=pty or connection=socket with path, and name. */
+    private static CharDeviceDef channel(Map<String, String> kv) {
+        String conn = kv.get("connection");
+        CharDeviceDef ch;
+        if ("pty".equals(conn)) {
+            ch = new CharDeviceDef("channel", "pty");
+        } else if ("socket".equals(conn)) {
+            ch = new CharDeviceDef("channel", "unix");
+            ch.setSourceMode("bind");
+            ch.setSourcePath(kv.get("path"));
+        } else {
+            throw new VirtException(ErrorCode.CONF_SYNTAX, ErrorDomain.XENXL, "unknown channel connection '"
+                    + conn + "'");
+        }
+        ch.setTargetType("xen");
+        if (kv.get("name") != null) {
+            ch.getTargetOtherAttributes().put("name", kv.get("name"));
+        }
+        return ch;
+    }
+
+    private static void xenbusLimits(XlConfig c, DomainDef def) {
+        long events = c.number("max_event_channels", 0);
+        long frames = c.number("max_grant_frames", 0);
+        if (events > 0 || frames > 0) {
+            ControllerDef bus = new ControllerDef("xenbus", 0);
+            if (events > 0) {
+                bus.getOtherAttributes().put("maxEventChannels", Long.toString(events));
+            }
+            if (frames > 0) {
+                bus.getOtherAttributes().put("maxGrantFrames", Long.toString(frames));
+            }
+            def.getControllers().add(bus);
+        }
+    }
+
     private static Map<String, String> keyValues(String spec) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String p : spec.split(",")) {
@@ -292,6 +464,11 @@ public final class XlConverter {
 
     // ---- model -> xl.cfg --------------------------------------------------------------------------------
 
+    /**
+     * The xl.cfg of a model, setting by setting in the order libvirt's xen-xl writer uses (general, memory,
+     * CPUs, hypervisor features and timers, clock, lifecycle, emulator, graphics, vifs, serial/parallel, then
+     * the OS and boot, then disks).
+     */
     public static XlConfig toXl(DomainDef def) {
         XlConfig c = new XlConfig();
         String os = def.getOs().getType();
@@ -302,27 +479,18 @@ public final class XlConverter {
         }
         c.set("name", def.getName());
         c.set("uuid", def.getUuid().toString());
-        c.set("maxmem", def.getMemoryKiB() / 1024);
-        c.set("memory", def.effectiveCurrentMemoryKiB() / 1024);
-        if (def.getCurrentVcpus() > 0 && def.getCurrentVcpus() != def.getVcpus()) {
-            c.set("vcpus", def.getCurrentVcpus());
+        c.set("maxmem", (def.getMemoryKiB() + 1023) / 1024);
+        c.set("memory", (def.effectiveCurrentMemoryKiB() + 1023) / 1024);
+        if (def.getCurrentVcpus() > 0 && def.getCurrentVcpus() < def.getVcpus()) {
             c.set("maxvcpus", def.getVcpus());
+            c.set("vcpus", def.getCurrentVcpus());
         } else {
             c.set("vcpus", def.getVcpus());
         }
         if (def.getCpuset() != null) {
             c.set("cpus", def.getCpuset());
         }
-        if (hvm) {
-            c.set("pae", def.getFeatures().contains("pae") ? 1 : 0);
-            c.set("acpi", def.getFeatures().contains("acpi") ? 1 : 0);
-            c.set("apic", def.getFeatures().contains("apic") ? 1 : 0);
-            XmlNode hap = def.getFeatureDetails().get("hap");
-            if (hap != null && "off".equals(hap.attr("state"))) {
-                c.set("hap", 0);
-            }
-            c.set("viridian", def.getFeatures().contains("viridian") ? 1 : 0);
-        }
+        features(c, def, hvm);
         clock(c, def, hvm);
         c.set("on_poweroff", def.getOnPoweroff() == null ? "destroy" : def.getOnPoweroff());
         c.set("on_reboot", def.getOnReboot() == null ? "restart" : def.getOnReboot());
@@ -333,37 +501,204 @@ public final class XlConverter {
         graphics(c, def, hvm);
         List<String> vifs = new ArrayList<>();
         for (InterfaceDef n : def.getInterfaces()) {
-            vifs.add(vif(n));
+            vifs.add(vif(n, hvm));
         }
         if (!vifs.isEmpty()) {
             c.set("vif", vifs);
         }
         if (hvm) {
-            List<String> serials = new ArrayList<>();
-            for (CharDeviceDef s : def.getSerials()) {
-                serials.add(serial(s));
+            charDevs(c, def);
+        }
+        osAndBoot(c, def, hvm, pvh);
+        cpuid(c, def);
+        ControllerDef bus = def.getControllers().stream().filter(b -> "xenbus".equals(b.getType())).findFirst()
+                .orElse(null);
+        if (bus != null) {
+            String events = bus.getOtherAttributes().get("maxEventChannels");
+            String frames = bus.getOtherAttributes().get("maxGrantFrames");
+            if (events != null) {
+                c.set("max_event_channels", Long.parseLong(events));
             }
-            if (!serials.isEmpty()) {
-                c.set("serial", serials.size() == 1 ? List.of(serials.get(0)) : serials);
+            if (frames != null) {
+                c.set("max_grant_frames", Long.parseLong(frames));
             }
         }
-        c.set("type", hvm ? "hvm" : pvh ? "pvh" : "pv");
+        List<String> disks = new ArrayList<>();
+        for (DiskDef d : def.getDisks()) {
+            disks.add(disk(d).spec());
+        }
+        if (!disks.isEmpty()) {
+            c.set("disk", disks);
+        }
+        List<String> channels = new ArrayList<>();
+        for (CharDeviceDef ch : def.getChannels()) {
+            if (!"xen".equals(ch.getTargetType())) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder("connection=");
+            switch (ch.getType()) {
+                case "pty" -> sb.append("pty");
+                case "unix" -> sb.append("socket,path=").append(ch.getSourcePath());
+                default -> throw unsupported("channel type '" + ch.getType() + "' is not supported (pty, unix)");
+            }
+            String name = ch.getTargetOtherAttributes().get("name");
+            if (name != null) {
+                sb.append(",name=").append(name);
+            }
+            channels.add(sb.toString());
+        }
+        if (!channels.isEmpty()) {
+            c.set("channel", channels);
+        }
+        return c;
+    }
+
+    private static void features(XlConfig c, DomainDef def, boolean hvm) {
         if (hvm) {
-            StringBuilder boot = new StringBuilder();
-            for (String b : def.getOs().getBootDevices()) {
-                for (int i = 0; i < BOOT_DEVS.length; i++) {
-                    if (BOOT_DEVS[i].equals(b)) {
-                        boot.append(BOOT_CHARS.charAt(i));
+            c.set("pae", def.getFeatures().contains("pae") ? 1 : 0);
+            c.set("acpi", def.getFeatures().contains("acpi") ? 1 : 0);
+            c.set("apic", def.getFeatures().contains("apic") ? 1 : 0);
+            XmlNode hap = def.getFeatureDetails().get("hap");
+            if (hap != null && "off".equals(hap.attr("state"))) {
+                c.set("hap", 0);
+            }
+            c.set("viridian", def.getFeatures().contains("viridian") ? 1 : 0);
+        }
+        for (XmlNode t : def.getClockChildren()) {
+            if (!"timer".equals(t.getName())) {
+                continue;
+            }
+            String name = t.attr("name");
+            switch (name == null ? "" : name) {
+                case "tsc" -> c.set("tsc_mode", switch (t.attr("mode") == null ? "" : t.attr("mode")) {
+                    case "native" -> "native";
+                    case "paravirt" -> "native_paravirt";
+                    case "emulate" -> "always_emulate";
+                    default -> "default";
+                });
+                case "hpet" -> {
+                    if (!hvm) {
+                        throw unsupported("unsupported timer type (name) 'hpet'");
+                    }
+                    c.set("hpet", "no".equals(t.attr("present")) ? 0 : 1);
+                }
+                default -> throw unsupported("unsupported timer type (name) '" + name + "'");
+            }
+        }
+    }
+
+    /** HVM serial and parallel ports: "none", one port 0 as a string, or a list up to the highest port. */
+    private static void charDevs(XlConfig c, DomainDef def) {
+        List<CharDeviceDef> par = def.getParallels();
+        c.set("parallel", par.isEmpty() ? "none" : charSpec(par.get(0)));
+        List<CharDeviceDef> ser = def.getSerials();
+        if (ser.isEmpty()) {
+            c.set("serial", "none");
+        } else if (ser.size() == 1 && Math.max(0, ser.get(0).getTargetPort()) == 0) {
+            c.set("serial", charSpec(ser.get(0)));
+        } else {
+            int max = -1;
+            for (CharDeviceDef s : ser) {
+                max = Math.max(max, s.getTargetPort());
+            }
+            List<String> list = new ArrayList<>();
+            for (int port = 0; port <= max; port++) {
+                String spec = "none";
+                for (CharDeviceDef s : ser) {
+                    if (s.getTargetPort() == port) {
+                        spec = charSpec(s);
+                        break;
                     }
                 }
+                list.add(spec);
+            }
+            c.set("serial", list);
+        }
+    }
+
+    private static XmlNode cpuNode(DomainDef def) {
+        for (XmlNode x : def.getExtraElements()) {
+            if (x.getName().equals("cpu")) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** A host-passthrough CPU's features as xl's cpuid ("host,NAME=1|0|x,..."); vmx/svm are nestedhvm. */
+    private static void cpuid(XlConfig c, DomainDef def) {
+        XmlNode cpu = cpuNode(def);
+        if (cpu == null || !"host-passthrough".equals(cpu.attr("mode"))) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("host");
+        boolean any = false;
+        for (XmlNode f : cpu.children("feature")) {
+            String name = cpuFeature(f.attr("name"), false);
+            if (name.equals("vmx") || name.equals("svm")) {
+                continue;
+            }
+            String policy = f.attr("policy") == null ? "require" : f.attr("policy");
+            sb.append(',').append(name).append('=').append(switch (policy) {
+                case "force", "require" -> "1";
+                case "optional" -> "x";
+                default -> "0";
+            });
+            any = true;
+        }
+        if (any) {
+            c.set("cpuid", sb.toString());
+        }
+    }
+
+    private static void osAndBoot(XlConfig c, DomainDef def, boolean hvm, boolean pvh) {
+        if (hvm) {
+            c.set("builder", "hvm");
+            if ("pflash".equals(def.getOs().getLoaderAttributes().get("type")) && def.getOs().getFirmware() == null) {
+                c.set("bios", "ovmf");
+            }
+            for (XmlNode a : def.getOs().getExtraElements()) {
+                XmlNode table = a.getName().equals("acpi") ? a.child("table") : null;
+                if (table != null && "slic".equals(table.attr("type"))) {
+                    c.set("acpi_firmware", table.getText());
+                }
+            }
+            if (def.getOs().getKernel() != null) {
+                c.set("kernel", def.getOs().getKernel());
+            }
+            if (def.getOs().getInitrd() != null) {
+                c.set("ramdisk", def.getOs().getInitrd());
+            }
+            if (def.getOs().getCmdline() != null) {
+                c.set("cmdline", def.getOs().getCmdline());
+            }
+            StringBuilder boot = new StringBuilder();
+            for (String b : def.getOs().getBootDevices()) {
+                int i = List.of(BOOT_DEVS).indexOf(b);
+                boot.append(i < 0 ? 'c' : BOOT_CHARS.charAt(i));
             }
             c.set("boot", boot.length() == 0 ? "c" : boot.toString());
+            XmlNode cpu = cpuNode(def);
+            if (cpu != null && "host-passthrough".equals(cpu.attr("mode"))) {
+                boolean hwVirt = true;
+                for (XmlNode f : cpu.children("feature")) {
+                    if (("disable".equals(f.attr("policy")) || "forbid".equals(f.attr("policy")))
+                            && ("vmx".equals(f.attr("name")) || "svm".equals(f.attr("name")))) {
+                        hwVirt = false;
+                    }
+                }
+                c.set("nestedhvm", hwVirt ? 1 : 0);
+            }
+            return;
+        }
+        if (pvh) {
+            c.set("type", "pvh");
         }
         if (def.getOs().getBootloader() != null) {
             c.set("bootloader", def.getOs().getBootloader());
-            if (def.getOs().getBootloaderArgs() != null) {
-                c.set("bootloader_args", List.of(def.getOs().getBootloaderArgs().split("\\s+")));
-            }
+        }
+        if (def.getOs().getBootloaderArgs() != null) {
+            c.set("bootargs", def.getOs().getBootloaderArgs());
         }
         if (def.getOs().getKernel() != null) {
             c.set("kernel", def.getOs().getKernel());
@@ -374,14 +709,6 @@ public final class XlConverter {
         if (def.getOs().getCmdline() != null) {
             c.set("cmdline", def.getOs().getCmdline());
         }
-        List<String> disks = new ArrayList<>();
-        for (DiskDef d : def.getDisks()) {
-            disks.add(disk(d).spec());
-        }
-        if (!disks.isEmpty()) {
-            c.set("disk", disks);
-        }
-        return c;
     }
 
     private static void clock(XlConfig c, DomainDef def, boolean hvm) {
@@ -410,105 +737,133 @@ public final class XlConverter {
         }
     }
 
+    /** Graphics as libvirt writes them: only a single non-spice device (vnc=/sdl= for HVM, vfb= for PV). */
     private static void graphics(XlConfig c, DomainDef def, boolean hvm) {
-        if (def.getGraphics().isEmpty()) {
+        if (def.getGraphics().size() != 1 || "spice".equals(def.getGraphics().get(0).getType())) {
             return;
+        }
+        GraphicsDef g = def.getGraphics().get(0);
+        boolean sdl = "sdl".equals(g.getType());
+        if (!sdl && !"vnc".equals(g.getType())) {
+            throw unsupported("graphics type '" + g.getType() + "' is not supported for Xen guests");
         }
         if (hvm) {
-            GraphicsDef vnc = null;
-            boolean sdl = false;
-            for (GraphicsDef g : def.getGraphics()) {
-                if ("vnc".equals(g.getType())) {
-                    vnc = g;
-                } else if ("sdl".equals(g.getType())) {
-                    sdl = true;
-                } else {
-                    throw unsupported("graphics type '" + g.getType() + "' is not supported for Xen HVM guests");
-                }
-            }
             c.set("sdl", sdl ? 1 : 0);
-            c.set("vnc", vnc != null ? 1 : 0);
-            if (vnc != null) {
-                c.set("vncunused", vnc.isAutoport() ? 1 : 0);
-                if (!vnc.isAutoport()) {
-                    c.set("vncdisplay", vnc.getPort() - 5900);
+            c.set("vnc", sdl ? 0 : 1);
+            if (!sdl) {
+                c.set("vncunused", g.isAutoport() ? 1 : 0);
+                if (!g.isAutoport()) {
+                    c.set("vncdisplay", g.getPort() - 5900);
                 }
-                if (vnc.getListen() != null) {
-                    c.set("vnclisten", vnc.getListen());
+                if (g.getListen() != null) {
+                    c.set("vnclisten", g.getListen());
                 }
-                if (vnc.getPasswd() != null) {
-                    c.set("vncpasswd", vnc.getPasswd());
+                if (g.getPasswd() != null) {
+                    c.set("vncpasswd", g.getPasswd());
                 }
-                if (vnc.getKeymap() != null) {
-                    c.set("keymap", vnc.getKeymap());
+                if (g.getKeymap() != null) {
+                    c.set("keymap", g.getKeymap());
                 }
             }
             return;
         }
-        List<String> vfbs = new ArrayList<>();
-        for (GraphicsDef g : def.getGraphics()) {
-            if ("sdl".equals(g.getType())) {
-                vfbs.add("type=sdl");
-            } else if ("vnc".equals(g.getType())) {
-                StringBuilder sb = new StringBuilder("type=vnc");
-                sb.append(",vncunused=").append(g.isAutoport() ? 1 : 0);
-                if (!g.isAutoport()) {
-                    sb.append(",vncdisplay=").append(g.getPort() - 5900);
-                }
-                if (g.getListen() != null) {
-                    sb.append(",vnclisten=").append(g.getListen());
-                }
-                if (g.getPasswd() != null) {
-                    sb.append(",vncpasswd=").append(g.getPasswd());
-                }
-                if (g.getKeymap() != null) {
-                    sb.append(",keymap=").append(g.getKeymap());
-                }
-                vfbs.add(sb.toString());
-            } else {
-                throw unsupported("graphics type '" + g.getType() + "' is not supported for Xen PV guests");
+        StringBuilder sb = new StringBuilder(sdl ? "type=sdl" : "type=vnc");
+        if (!sdl) {
+            sb.append(",vncunused=").append(g.isAutoport() ? 1 : 0);
+            if (!g.isAutoport()) {
+                sb.append(",vncdisplay=").append(g.getPort() - 5900);
+            }
+            if (g.getListen() != null) {
+                sb.append(",vnclisten=").append(g.getListen());
+            }
+            if (g.getPasswd() != null) {
+                sb.append(",vncpasswd=").append(g.getPasswd());
+            }
+            if (g.getKeymap() != null) {
+                sb.append(",keymap=").append(g.getKeymap());
             }
         }
-        c.set("vfb", vfbs);
+        c.set("vfb", List.of(sb.toString()));
     }
 
-    private static String vif(InterfaceDef n) {
-        List<String> parts = new ArrayList<>();
-        if (n.getMac() != null) {
-            parts.add("mac=" + n.getMac());
-        }
+    /** One vif spec: mac, bridge (with an Open vSwitch VLAN suffix), ip, script, model or type, vifname, rate. */
+    private static String vif(InterfaceDef n, boolean hvm) {
+        StringBuilder sb = new StringBuilder("mac=").append(n.getMac() == null ? "00:00:00:00:00:00" : n.getMac());
+        String ips = ips(n);
         switch (n.getType()) {
-            case "bridge" -> parts.add("bridge=" + n.getSourceBridge());
-            case "ethernet" -> { }
-            default -> throw unsupported("interface type '" + n.getType() + "' is not supported (bridge, ethernet)");
+            case "bridge" -> {
+                sb.append(",bridge=").append(n.getSourceBridge());
+                String script = n.getScript();
+                XmlNode port = extra(n, "virtualport");
+                if (port != null && "openvswitch".equals(port.attr("type"))) {
+                    if (script == null) {
+                        script = "vif-openvswitch";
+                    }
+                    XmlNode vlan = extra(n, "vlan");
+                    if (vlan != null && !vlan.children("tag").isEmpty()) {
+                        if ("yes".equals(vlan.attr("trunk"))) {
+                            for (XmlNode t : vlan.children("tag")) {
+                                sb.append(':').append(t.attr("id"));
+                            }
+                        } else {
+                            sb.append('.').append(vlan.children("tag").get(0).attr("id"));
+                        }
+                    }
+                }
+                if (ips != null) {
+                    sb.append(",ip=").append(ips);
+                }
+                sb.append(",script=").append(script == null ? "vif-bridge" : script);
+            }
+            case "ethernet" -> {
+                if (n.getScript() != null) {
+                    sb.append(",script=").append(n.getScript());
+                }
+                if (ips != null) {
+                    sb.append(",ip=").append(ips);
+                }
+            }
+            default -> throw unsupported("Unsupported net type '" + n.getType() + "'");
         }
+        if (n.getModel() != null) {
+            sb.append(hvm && n.getModel().equals("netfront") ? ",type=vif" : ",model=" + n.getModel());
+        }
+        if (n.getTargetDev() != null) {
+            sb.append(",vifname=").append(n.getTargetDev());
+        }
+        XmlNode bw = extra(n, "bandwidth");
+        XmlNode out = bw == null ? null : bw.child("outbound");
+        if (out != null && out.attr("average") != null && !"0".equals(out.attr("average"))) {
+            sb.append(",rate=").append(out.attr("average")).append("KB/s");
+        }
+        return sb.toString();
+    }
+
+    private static String ips(InterfaceDef n) {
         List<String> ips = new ArrayList<>();
         for (XmlNode x : n.getExtraElements()) {
             if (x.getName().equals("ip") && x.attr("address") != null) {
                 ips.add(x.attr("address"));
             }
         }
-        if (!ips.isEmpty()) {
-            parts.add("ip=" + String.join(" ", ips));
-        }
-        if (n.getScript() != null) {
-            parts.add("script=" + n.getScript());
-        }
-        if (n.getModel() != null) {
-            parts.add(n.getModel().equals("netfront") ? "type=vif" : "model=" + n.getModel());
-        }
-        if (n.getTargetDev() != null) {
-            parts.add("vifname=" + n.getTargetDev());
-        }
-        return String.join(",", parts);
+        return ips.isEmpty() ? null : String.join(" ", ips);
     }
 
-    private static String serial(CharDeviceDef s) {
+    private static XmlNode extra(InterfaceDef n, String name) {
+        for (XmlNode x : n.getExtraElements()) {
+            if (x.getName().equals(name)) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    private static String charSpec(CharDeviceDef s) {
         return switch (s.getType()) {
             case "pty", "null", "stdio", "vc" -> s.getType();
-            case "file" -> "file:" + s.getSourcePath();
+            case "file", "pipe" -> s.getType() + ":" + s.getSourcePath();
             case "dev" -> s.getSourcePath();
-            default -> throw unsupported("serial type '" + s.getType() + "' is not supported");
+            default -> throw unsupported("unsupported chr device type '" + s.getType() + "'");
         };
     }
 

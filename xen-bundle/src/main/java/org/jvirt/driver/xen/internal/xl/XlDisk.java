@@ -96,7 +96,9 @@ public record XlDisk(String target, String format, String vdev, boolean readwrit
         if (cdrom) {
             sb.append(",devtype=cdrom");
         }
-        sb.append(",target=").append(target);
+        if (!target.isEmpty()) {
+            sb.append(",target=").append(target);
+        }
         return sb.toString();
     }
 }

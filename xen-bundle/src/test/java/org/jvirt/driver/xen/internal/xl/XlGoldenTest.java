@@ -55,7 +55,10 @@ class XlGoldenTest {
         expect(name + ".xml", xml);
         String cfg = XenNative.toNative("xen-xl", xml, hooks);
         expect(name + ".native.cfg", cfg);
-        assertEquals(xml, XenNative.fromNative("xen-xl", cfg, hooks), "the written cfg reads back as the same XML");
+        // libvirt's writer adds defaults (a bridge's script=vif-bridge), so the XML of the written cfg may gain
+        // them; writing that XML again must give the same cfg
+        assertEquals(cfg, XenNative.toNative("xen-xl", XenNative.fromNative("xen-xl", cfg, hooks), hooks),
+                "the written cfg is a fixed point");
         expect(name + ".json", LibxlJson.predict(DomainXml.parse(xml, hooks)) + "\n");
     }
 
