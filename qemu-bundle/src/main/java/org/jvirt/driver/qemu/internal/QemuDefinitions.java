@@ -11,7 +11,7 @@ import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
 import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
 import org.jvirt.driver.qemu.internal.process.QemuProcess;
-import org.jvirt.driver.qemu.internal.state.AtomicFiles;
+import org.jvirt.spi.support.AtomicFiles;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.Procedure;
 import org.jvirt.xml.DomainDef;
@@ -71,9 +71,9 @@ final class QemuDefinitions {
                     throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.QEMU,
                             "Refusing to undefine while domain managed save image exists");
                 }
-                AtomicFiles.delete(managed);
+                AtomicFiles.delete(managed, ErrorDomain.QEMU);
             }
-            AtomicFiles.delete(host.configFile(d.name()));
+            AtomicFiles.delete(host.configFile(d.name()), ErrorDomain.QEMU);
             QemuHost.deleteQuietly(host.autostartLink(d.name()));
             host.emit(d, DomainEventType.UNDEFINED, DomainEventType.UNDEFINED_REMOVED);
             d.autostart = false;
@@ -129,9 +129,9 @@ final class QemuDefinitions {
             }
             Path link = host.autostartLink(d.name());
             if (autostart) {
-                AtomicFiles.write(link, host.configFile(d.name()) + "\n");
+                AtomicFiles.write(link, host.configFile(d.name()) + "\n", ErrorDomain.QEMU);
             } else {
-                AtomicFiles.delete(link);
+                AtomicFiles.delete(link, ErrorDomain.QEMU);
             }
             d.autostart = autostart;
         }

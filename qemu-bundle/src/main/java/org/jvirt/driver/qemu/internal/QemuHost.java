@@ -25,7 +25,7 @@ import org.jvirt.driver.qemu.internal.command.QemuCommandLine;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
 import org.jvirt.driver.qemu.internal.monitor.QmpChardev;
 import org.jvirt.driver.qemu.internal.process.QemuProcess;
-import org.jvirt.driver.qemu.internal.state.AtomicFiles;
+import org.jvirt.spi.support.AtomicFiles;
 import org.jvirt.driver.qemu.internal.state.StatusFile;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.EventPayload;
@@ -81,11 +81,17 @@ final class QemuHost {
 
     // ---- start-up ----------------------------------------------------------------------------------------
 
-    /** Loads the configs, re-attaches to the guests still running, starts the autostart ones. */
-    /** Takes the root's state lock (one owning process), then loads definitions and re-attaches guests. */
+    /**
+     * Takes the root's state lock (one owning process), removes the temp files of writers killed mid-write,
+     * then loads definitions, re-attaches to the guests still running and starts the autostart ones.
+     */
     void init() {
         stateLock = StateLock.acquire(config.stateDir(), config.uri());
         try {
+            for (Path dir : List.of(config.configDir(), config.configDir().resolve("autostart"), config.runDir(),
+                    config.stateDir())) {
+                AtomicFiles.removeLeftovers(dir);
+            }
             new QemuStartup(this).run();
         } catch (RuntimeException e) {
             stateLock.close();
@@ -525,7 +531,7 @@ final class QemuHost {
     }
 
     void writeConfig(DomainDef def) {
-        AtomicFiles.write(configFile(def.getName()), DomainXml.format(def, DomainXml.Format.INACTIVE));
+        AtomicFiles.write(configFile(def.getName()), DomainXml.format(def, DomainXml.Format.INACTIVE), ErrorDomain.QEMU);
     }
 
     static void deleteQuietly(Path p) {

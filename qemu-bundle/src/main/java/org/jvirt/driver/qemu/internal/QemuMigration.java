@@ -14,7 +14,7 @@ import org.jvirt.api.VirtException;
 import org.jvirt.driver.qemu.internal.monitor.QemuMonitor;
 import org.jvirt.driver.qemu.internal.monitor.QmpMigrationInfo;
 import org.jvirt.driver.qemu.internal.process.QemuProcess;
-import org.jvirt.driver.qemu.internal.state.AtomicFiles;
+import org.jvirt.spi.support.AtomicFiles;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.MigrationFinish;
 import org.jvirt.spi.MigrationStep;
@@ -226,7 +226,7 @@ final class QemuMigration {
                 host.destroyProcess(d, DomainStatus.SHUTOFF_MIGRATED, DomainEventType.STOPPED_MIGRATED);
             }
             if ((flags & MigrateFlag.UNDEFINE_SOURCE.bit()) != 0 && d.persistent != null) {
-                AtomicFiles.delete(host.configFile(d.name()));
+                AtomicFiles.delete(host.configFile(d.name()), ErrorDomain.QEMU);
                 QemuHost.deleteQuietly(host.autostartLink(d.name()));
                 host.emit(d, DomainEventType.UNDEFINED, DomainEventType.UNDEFINED_REMOVED);
                 host.forget(d);

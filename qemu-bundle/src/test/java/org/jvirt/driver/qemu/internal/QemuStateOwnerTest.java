@@ -1,6 +1,7 @@
 package org.jvirt.driver.qemu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,41 @@ class QemuStateOwnerTest {
         } finally {
             driver.deactivate();
         }
+    }
+
+    /**
+     * A definition written by a process killed between its temp file and the rename: the owner that takes
+     * the root next removes the temp file, and the definitions before it are intact.
+     */
+    @Test
+    void theNextOwnerRemovesTheTempFilesOfAKilledWriter(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        QemuDriver driver = new QemuDriver();
+        Path configDir;
+        try {
+            DriverConnection c = driver.open(VirtUri.parse("qemu:///embed?root=" + root),
+                    new OpenContext(false, null, EventSink.NONE)).orElseThrow();
+            c.domainDefineXMLFlags("<domain type='qemu'><name>g1</name><memory>65536</memory>"
+                    + "<os><type arch='x86_64'>hvm</type></os></domain>", 0);
+            c.connectClose();
+        } finally {
+            driver.deactivate();
+        }
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root)) {
+            configDir = s.filter(p -> p.getFileName().toString().equals("g1.xml")).findFirst().orElseThrow().getParent();
+        }
+        Path leftover = configDir.resolve(".g2.xml.jvirt-tmp-99999-1");
+        java.nio.file.Files.writeString(leftover, "<domain type='qemu'><na");
+        driver = new QemuDriver();
+        try {
+            DriverConnection c = driver.open(VirtUri.parse("qemu:///embed?root=" + root),
+                    new OpenContext(false, null, EventSink.NONE)).orElseThrow();
+            assertEquals(List.of("g1"), c.connectListDefinedDomains(10));
+            c.connectClose();
+        } finally {
+            driver.deactivate();
+        }
+        assertFalse(java.nio.file.Files.exists(leftover), "the killed writer's temp file is gone");
     }
 
     /** A second process on the same root is refused at once, naming the holder's pid. */

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
-import org.jvirt.driver.qemu.internal.state.AtomicFiles;
+import org.jvirt.spi.support.AtomicFiles;
 
 /**
  * Probe results per binary, keyed by path, size and mtime: in memory, and on disk under the cache
@@ -137,7 +137,7 @@ public final class QemuCapsCache {
             sb.append("device ").append(d).append('\n');
         }
         try {
-            AtomicFiles.write(file, sb.toString());
+            AtomicFiles.write(file, sb.toString(), ErrorDomain.QEMU);
         } catch (VirtException e) {
             // a cache we cannot write only costs a probe next time
         }

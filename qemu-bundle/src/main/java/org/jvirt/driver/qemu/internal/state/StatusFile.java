@@ -10,6 +10,7 @@ import java.util.Map;
 import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
+import org.jvirt.spi.support.AtomicFiles;
 
 /**
  * A running domain's status file in the run directory: {@code key=value} lines (pid, id, state, reason,
@@ -38,7 +39,7 @@ public record StatusFile(Map<String, String> fields, String xml) {
             sb.append(e.getKey()).append('=').append(e.getValue().replace("\n", " ")).append('\n');
         }
         sb.append('\n').append(xml);
-        AtomicFiles.write(file, sb.toString());
+        AtomicFiles.write(file, sb.toString(), ErrorDomain.QEMU);
     }
 
     public static StatusFile read(Path file) {
