@@ -57,6 +57,7 @@ abstract class RemoteApiContract {
             assertFalse(c.isEncrypted());
             assertTrue(c.getCapabilities().contains("<capabilities>"));
             assertEquals(16, c.nodeInfo().cpus());
+            assertEquals(3_145_728, c.getFreeMemory(), "libvirt's test driver: its two cells' fixed free memory");
         }
     }
 

@@ -89,10 +89,16 @@ final class TestHost {
     final Map<String, DomainDef> incoming = new LinkedHashMap<>();
     final TestXmlHooks hooks = new TestXmlHooks();
     NodeInfo node = DEFAULT_NODE;
+    /**
+     * The free memory of each NUMA cell, as libvirt's test driver keeps it (a fixed figure, not derived from
+     * the domains): the default host has two cells with 1 and 2 GiB free (in KiB), a loaded host none.
+     */
+    long[] cellFreeMemory = {};
     private int refs;
 
     static TestHost createDefault() {
         TestHost h = new TestHost();
+        h.cellFreeMemory = new long[] {1024L * 1024, 2L * 1024 * 1024};
         h.addRunning(DomainXml.parse(DEFAULT_DOMAIN_XML, h.hooks), 0); // running, reason unknown, as libvirt
         h.addNetwork(NetworkXml.parse(DEFAULT_NETWORK_XML));
         return h;
