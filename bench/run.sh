@@ -12,7 +12,8 @@
 #   QEMU_RUNS=20                 start/destroy rounds for the QEMU side by side (QemuSideBySide)
 # The QEMU part compares jvirt's QEMU driver with bare QEMU and with Debian's libvirtd (qemu:///system).
 # As root, when libvirtd is installed but not running, it starts virtlogd and libvirtd for the run and
-# stops them afterwards (they need the libvirt-qemu user that Debian's libvirt-daemon-system creates).
+# stops them afterwards (they need the libvirt-qemu user that Debian's libvirt-daemon-system creates);
+# libvirtd runs in a network namespace of its own, so nothing it sets up reaches the host's network.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,7 +72,9 @@ if [[ -z "${SKIP_QEMU:-}" ]]; then
       if ! pgrep -x virtlogd >/dev/null; then
         virtlogd -d -p "$OUT/virtlogd.pid" && started+=("$OUT/virtlogd.pid")
       fi
-      libvirtd -d -p "$OUT/libvirtd.pid" && started+=("$OUT/libvirtd.pid")
+      # in a network namespace of its own (loopback only): a network it autostarts never reaches the host;
+      # its unix socket, which is all the benchmark uses, is in the file system
+      unshare -n sh -c "ip link set lo up && exec libvirtd -d -p '$OUT/libvirtd.pid'" && started+=("$OUT/libvirtd.pid")
       for _ in $(seq 50); do [[ -S /run/libvirt/libvirt-sock ]] && break; sleep 0.2; done
     else
       echo "libvirtd not started: there is no libvirt-qemu user (Debian's libvirt-daemon-system creates it)"
