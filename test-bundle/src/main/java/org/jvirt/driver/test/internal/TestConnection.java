@@ -251,22 +251,30 @@ final class TestConnection implements DriverConnection {
 
     @Override
     public DomainRef domainLookupByID(int id) {
-        synchronized (host) {
-            return host.domains.lookupByID(id).ref();
-        }
+        return lookup(() -> host.domains.lookupByID(id));
     }
 
     @Override
     public DomainRef domainLookupByName(String name) {
-        synchronized (host) {
-            return host.domains.lookupByName(name).ref();
-        }
+        return lookup(() -> host.domains.lookupByName(name));
     }
 
     @Override
     public DomainRef domainLookupByUUID(UUID uuid) {
+        return lookup(() -> host.domains.lookupByUUID(uuid));
+    }
+
+    /** A lookup; libvirt's test driver reports a miss as a bare "Domain not found" (no detail). */
+    private DomainRef lookup(java.util.function.Supplier<TestDomain> find) {
         synchronized (host) {
-            return host.domains.lookupByUUID(uuid).ref();
+            try {
+                return find.get().ref();
+            } catch (VirtException e) {
+                if (e.code() == ErrorCode.NO_DOMAIN) {
+                    throw new VirtException(ErrorCode.NO_DOMAIN, ErrorDomain.TEST, null);
+                }
+                throw e;
+            }
         }
     }
 
