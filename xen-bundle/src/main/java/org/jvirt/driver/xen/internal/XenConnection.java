@@ -229,7 +229,8 @@ final class XenConnection implements LocalConnection {
 
     @Override
     public String domainGetOSType(DomainRef dom) {
-        return domain(dom).def().getOs().getType();
+        String type = domain(dom).def().getOs().getType();
+        return "linux".equals(type) ? "xen" : type; // libvirt's XML says linux for a PV guest, its API says xen
     }
 
     @Override
@@ -260,6 +261,14 @@ final class XenConnection implements LocalConnection {
         }
         return new DomainInfo(d.state, def.getMemoryKiB(), def.getCurrentMemoryKiB() > 0 ? def.getCurrentMemoryKiB()
                 : def.getMemoryKiB(), def.effectiveCurrentVcpus(), 0);
+    }
+
+    /** The driver makes no managed save images (virDomainManagedSave is not supported), so none exists. */
+    @Override
+    public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainHasManagedSaveImage");
+        domain(dom);
+        return false;
     }
 
     @Override
