@@ -3,11 +3,13 @@ package org.jvirt.driver.xen.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.jvirt.api.DomainEventType;
+import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.ErrorCode;
@@ -15,6 +17,7 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.NodeInfo;
 import org.jvirt.api.VirtException;
 import org.jvirt.api.XmlFlag;
+import org.jvirt.driver.xen.internal.libxl.XlDomain;
 import org.jvirt.driver.xen.internal.xl.XlConverter;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.EventSink;
@@ -39,11 +42,13 @@ final class XenConnection implements LocalConnection {
     private final XenDriver driver;
     private final XenHost host;
     private final DomainEvents events;
+    private final XenLifecycle lifecycle;
     private boolean closed;
 
     XenConnection(XenDriver driver, XenHost host, EventSink sink) {
         this.driver = driver;
         this.host = host;
+        this.lifecycle = new XenLifecycle(host);
         this.events = new DomainEvents(sink, ErrorDomain.LIBXL);
         host.eventHub.add(events);
     }
@@ -142,7 +147,13 @@ final class XenConnection implements LocalConnection {
 
     @Override
     public DomainList<?> domainList() {
+        host.running.sync();
         return host.domains;
+    }
+
+    /** The domain a handle names, after bringing the list up to date with the hypervisor's. */
+    private XenDomain domain(DomainRef dom) {
+        return lifecycle.get(dom);
     }
 
     // ---- listing, lookup, definitions --------------------------------------------------------------------
@@ -150,21 +161,24 @@ final class XenConnection implements LocalConnection {
     @Override
     public List<DomainRef> connectListAllDomains(int flags) {
         Procedure.checkFlags(flags, DomainList.LIST_FILTERS_ALL, ErrorDomain.LIBXL, "libxlConnectListAllDomains");
-        return host.domains.listAll(flags);
+        return domainList().listAll(flags);
     }
 
     @Override
     public DomainRef domainLookupByID(int id) {
+        host.running.sync();
         return host.domains.lookupByID(id).ref();
     }
 
     @Override
     public DomainRef domainLookupByName(String name) {
+        host.running.sync();
         return host.domains.lookupByName(name).ref();
     }
 
     @Override
     public DomainRef domainLookupByUUID(UUID uuid) {
+        host.running.sync();
         return host.domains.lookupByUUID(uuid).ref();
     }
 
@@ -191,7 +205,7 @@ final class XenConnection implements LocalConnection {
     @Override
     public void domainUndefineFlags(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainUndefineFlags");
-        XenDomain d = host.domains.get(dom);
+        XenDomain d = domain(dom);
         synchronized (host.registration) {
             if (d.isActive()) {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.LIBXL,
@@ -207,42 +221,78 @@ final class XenConnection implements LocalConnection {
     @Override
     public String domainGetXMLDesc(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, XML_FLAGS, ErrorDomain.LIBXL, "libxlDomainGetXMLDesc");
-        XenDomain d = host.domains.get(dom);
-        boolean inactive = (flags & XmlFlag.INACTIVE.bit()) != 0 || !d.isActive();
-        return DomainXml.format(d.persistent, new DomainXml.Format(inactive ? -1 : d.id,
+        XenDomain d = domain(dom);
+        boolean inactive = !d.isActive() || (flags & XmlFlag.INACTIVE.bit()) != 0 && d.isPersistent();
+        return DomainXml.format(inactive ? d.persistent : d.def(), new DomainXml.Format(inactive ? -1 : d.id,
                 (flags & XmlFlag.SECURE.bit()) != 0, inactive));
     }
 
     @Override
     public String domainGetOSType(DomainRef dom) {
-        return host.domains.get(dom).persistent.getOs().getType();
+        String type = domain(dom).def().getOs().getType();
+        return "linux".equals(type) ? "xen" : type; // libvirt's XML says linux for a PV guest, its API says xen
     }
 
     @Override
     public boolean domainIsPersistent(DomainRef dom) {
-        return host.domains.get(dom).isPersistent();
+        return domain(dom).isPersistent();
     }
 
     @Override
     public boolean domainIsActive(DomainRef dom) {
-        return host.domains.get(dom).isActive();
+        return domain(dom).isActive();
     }
 
     @Override
     public DomainStatus domainGetState(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainGetState");
-        XenDomain d = host.domains.get(dom);
-        return new DomainStatus(d.state, d.state == DomainState.SHUTOFF ? DomainStatus.SHUTOFF_UNKNOWN : 1);
+        XenDomain d = domain(dom);
+        return new DomainStatus(d.state, d.reason);
+    }
+
+    /** State, memory and CPU time: the hypervisor's ({@code xl list}) while running, the definition's else. */
+    @Override
+    public DomainInfo domainGetInfo(DomainRef dom) {
+        XenDomain d = domain(dom);
+        DomainDef def = d.def();
+        XlDomain x = d.info;
+        if (d.isActive() && x != null) {
+            return new DomainInfo(d.state, def.getMemoryKiB(), x.memKiB(), def.effectiveCurrentVcpus(), x.cpuTimeNs());
+        }
+        return new DomainInfo(d.state, def.getMemoryKiB(), def.getCurrentMemoryKiB() > 0 ? def.getCurrentMemoryKiB()
+                : def.getMemoryKiB(), def.effectiveCurrentVcpus(), 0);
+    }
+
+    /** The driver makes no managed save images (virDomainManagedSave is not supported), so none exists. */
+    @Override
+    public boolean domainHasManagedSaveImage(DomainRef dom, int flags) {
+        Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainHasManagedSaveImage");
+        domain(dom);
+        return false;
+    }
+
+    @Override
+    public long domainGetMaxMemory(DomainRef dom) {
+        return domain(dom).def().getMemoryKiB();
+    }
+
+    @Override
+    public int domainGetMaxVcpus(DomainRef dom) {
+        return domain(dom).def().getVcpus();
     }
 
     @Override
     public boolean domainGetAutostart(DomainRef dom) {
-        return host.domains.get(dom).autostart;
+        return domain(dom).autostart;
     }
 
     @Override
     public void domainSetAutostart(DomainRef dom, boolean autostart) {
-        XenDomain d = host.domains.get(dom);
+        XenDomain d = domain(dom);
+        if (!d.isPersistent() || d.isDom0()) {
+            throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.LIBXL,
+                    "cannot set autostart for transient domain");
+        }
         synchronized (d) {
             Path link = host.autostartLink(d.name());
             if (autostart) {
@@ -272,7 +322,7 @@ final class XenConnection implements LocalConnection {
     @Override
     public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainCreateWithFlags");
-        XenDomain d = host.domains.get(dom);
+        XenDomain d = domain(dom);
         synchronized (d) {
             if (d.isActive()) {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.LIBXL, "Domain is already running");
@@ -290,8 +340,10 @@ final class XenConnection implements LocalConnection {
                 XenHost.delete(cfg);
             }
             String id = host.xl.run("cannot find the new domain '" + d.name() + "'", "domid", d.name()).trim();
+            d.live = d.persistent.copy();
             d.id = Integer.parseInt(id);
             d.state = DomainState.RUNNING;
+            d.reason = DomainStatus.RUNNING_BOOTED;
             host.eventHub.lifecycle(d.ref(), DomainEventType.STARTED, DomainEventType.STARTED_BOOTED);
             return d.ref();
         }
@@ -300,41 +352,69 @@ final class XenConnection implements LocalConnection {
     @Override
     public void domainDestroyFlags(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainDestroyFlags");
-        XenDomain d = DomainList.checkActive(host.domains.get(dom));
-        synchronized (d) {
-            host.xl.run("failed to destroy domain '" + d.name() + "'", "destroy", Integer.toString(d.id));
-            d.id = -1;
-            d.state = DomainState.SHUTOFF;
-            host.eventHub.lifecycle(d.ref(), DomainEventType.STOPPED, DomainEventType.STOPPED_DESTROYED);
-        }
+        lifecycle.destroy(dom);
     }
 
     @Override
     public void domainSuspend(DomainRef dom) {
-        XenDomain d = DomainList.checkActive(host.domains.get(dom));
-        host.xl.run("failed to suspend domain '" + d.name() + "'", "pause", Integer.toString(d.id));
-        d.state = DomainState.PAUSED;
+        lifecycle.suspend(dom);
     }
 
     @Override
     public void domainResume(DomainRef dom) {
-        XenDomain d = DomainList.checkActive(host.domains.get(dom));
-        host.xl.run("failed to resume domain '" + d.name() + "'", "unpause", Integer.toString(d.id));
-        d.state = DomainState.RUNNING;
+        lifecycle.resume(dom);
     }
 
     @Override
     public void domainShutdownFlags(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainShutdownFlags");
-        XenDomain d = DomainList.checkActive(host.domains.get(dom));
-        host.xl.run("failed to shutdown domain '" + d.name() + "'", "shutdown", Integer.toString(d.id));
+        lifecycle.shutdown(dom);
     }
 
     @Override
     public void domainReboot(DomainRef dom, int flags) {
         Procedure.checkFlags(flags, 0, ErrorDomain.LIBXL, "libxlDomainReboot");
-        XenDomain d = DomainList.checkActive(host.domains.get(dom));
-        host.xl.run("failed to reboot domain '" + d.name() + "'", "reboot", Integer.toString(d.id));
+        lifecycle.reboot(dom);
+    }
+
+    @Override
+    public void domainSaveFlags(DomainRef dom, String to, String dxml, int flags) {
+        lifecycle.save(dom, to, dxml, flags);
+    }
+
+    @Override
+    public void domainRestoreFlags(String from, String dxml, int flags) {
+        lifecycle.restore(from, dxml, flags);
+    }
+
+    @Override
+    public void domainSetMemoryFlags(DomainRef dom, long kib, int flags) {
+        lifecycle.setMemory(dom, kib, flags);
+    }
+
+    @Override
+    public void domainSetMaxMemory(DomainRef dom, long kib) {
+        lifecycle.setMemory(dom, kib, XenLifecycle.MEM_MAXIMUM);
+    }
+
+    @Override
+    public void domainSetVcpusFlags(DomainRef dom, int nvcpus, int flags) {
+        lifecycle.setVcpus(dom, nvcpus, flags);
+    }
+
+    @Override
+    public void domainPinVcpuFlags(DomainRef dom, int vcpu, BitSet cpumap, int flags) {
+        lifecycle.pinVcpu(dom, vcpu, cpumap, flags);
+    }
+
+    @Override
+    public void domainAttachDeviceFlags(DomainRef dom, String xml, int flags) {
+        lifecycle.attach(dom, xml, flags);
+    }
+
+    @Override
+    public void domainDetachDeviceFlags(DomainRef dom, String xml, int flags) {
+        lifecycle.detach(dom, xml, flags);
     }
 
     // ---- events -----------------------------------------------------------------------------------------

@@ -74,7 +74,9 @@ public class XenDriver implements Driver {
     }
 
     synchronized void release(XenHost h) {
-        h.refs--;
+        if (--h.refs == 0) {
+            h.close(); // xenstored's connection is opened again by the next connection's first call
+        }
     }
 
     @Activate

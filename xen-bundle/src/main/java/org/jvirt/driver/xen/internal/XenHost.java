@@ -16,6 +16,7 @@ import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.xen.internal.libxl.XlToolstack;
+import org.jvirt.driver.xen.internal.xenstore.XenStore;
 import org.jvirt.spi.support.DomainEvents;
 import org.jvirt.spi.support.DomainList;
 import org.jvirt.xml.DomainDef;
@@ -40,6 +41,8 @@ final class XenHost {
     final DomainList<XenDomain> domains = new DomainList<>(ErrorDomain.LIBXL);
     final DomainEvents.Hub eventHub = new DomainEvents.Hub();
     final Object registration = new Object();
+    final XenHostDomains running = new XenHostDomains(this);
+    private XenStore store;
     int refs;
 
     XenHost(Config config) {
@@ -64,6 +67,21 @@ final class XenHost {
         } catch (IOException e) {
             throw new VirtException(ErrorCode.OPERATION_FAILED, ErrorDomain.LIBXL,
                     "cannot load the Xen domain configs in " + config.configDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The connection to xenstored, opened on first use (and again after it broke). */
+    synchronized XenStore store() {
+        if (store == null || !store.isOpen()) {
+            store = XenStore.open(config.xenstore());
+        }
+        return store;
+    }
+
+    synchronized void close() {
+        if (store != null) {
+            store.close();
+            store = null;
         }
     }
 

@@ -97,7 +97,57 @@ public final class FakeXen implements AutoCloseable {
             x.close();
             throw new IOException("xenstored made no socket in " + run);
         }
+        x.initDom0();
         return x;
+    }
+
+    /**
+     * What xencommons does at boot: Xen's own {@code xen-init-dom0} writes Domain-0's name and id to
+     * xenstore (and libxl's stub config for it under /var/lib/xen, which here is a private tmpfs of a mount
+     * namespace, so the machine's own /var/lib/xen is not touched).
+     */
+    private void initDom0() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-m"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            cmd.add("-r");
+        }
+        cmd.addAll(List.of("/bin/sh", "-c", "mount -t tmpfs jvirt-test /var/lib/xen && exec "
+                + XEN_BIN.resolve("xen-init-dom0")));
+        run(cmd, toolEnv());
+    }
+
+    /**
+     * Makes the faked hypervisor run these domains: {@code $FAKEXEN_DIR/domains}, one a line, in domid order
+     * (see fakehcall.c): {@code DOMID STATE TOT_PAGES MAX_PAGES ONLINE_VCPUS MAX_VCPU_ID CPU_TIME_NS UUID [hvm]}.
+     */
+    public void hypervisorDomains(String... lines) throws IOException {
+        Files.writeString(dir.resolve("fake/domains"), String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * What libxl writes to xenstore for a domain it builds (libxl__domain_make and the build step): its
+     * directory under /local/domain with name, domid, vm, memory and vCPU availability, /vm/UUID, and
+     * /libxl/ID/type. The C {@code xenstore-write} writes them, not jvirt's client.
+     */
+    public void xenstoreGuest(int domid, String name, String uuid, long maxKiB, long targetKiB, int vcpus,
+            int online, String type) throws IOException, InterruptedException {
+        String base = "/local/domain/" + domid;
+        List<String> kv = new ArrayList<>(List.of(base + "/name", name, base + "/domid", Integer.toString(domid),
+                base + "/vm", "/vm/" + uuid, base + "/memory/static-max", Long.toString(maxKiB),
+                base + "/memory/target", Long.toString(targetKiB), "/vm/" + uuid + "/uuid", uuid,
+                "/vm/" + uuid + "/name", name, "/libxl/" + domid + "/type", type));
+        for (int i = 0; i < vcpus; i++) {
+            kv.add(base + "/cpu/" + i + "/availability");
+            kv.add(i < online ? "online" : "offline");
+        }
+        xenstore("xenstore-write", kv.toArray(String[]::new));
+    }
+
+    /** Runs one of xenstore-utils' commands against this xenstored; returns its output. */
+    public String xenstore(String tool, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(tool));
+        cmd.addAll(List.of(args));
+        return run(cmd, Map.of("XENSTORED_PATH", socket().toString()));
     }
 
     /** xenstored's socket. */

@@ -16,11 +16,14 @@ import org.jvirt.api.VirtException;
 /**
  * libxl through Xen's own toolstack: runs {@code xl} (by default {@code /usr/lib/xen-4.17/bin/xl}, the
  * binary behind Debian's /usr/sbin wrapper) with a configurable environment. A failing command is
- * reported with xl's and libxl's own messages, unchanged.
+ * reported with xl's and libxl's own messages, unchanged; so is a command that prints a libxl error line
+ * and still exits 0 (as {@code xl pause} does).
  */
 public final class XlToolstack {
     public static final Path DEFAULT_XL = Path.of("/usr/lib/xen-4.17/bin/xl");
     private static final long TIMEOUT_SECONDS = 120;
+    /** How libxl's logger starts an error line on xl's standard error. */
+    public static final String LIBXL_ERROR = "libxl: error:";
 
     private final Path xl;
     private final Map<String, String> env;
@@ -56,8 +59,9 @@ public final class XlToolstack {
                         what + ": xl " + args[0] + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
             t.join();
-            if (p.exitValue() != 0) {
-                String msg = new String(err[0], StandardCharsets.UTF_8).strip();
+            String msg = new String(err[0], StandardCharsets.UTF_8).strip();
+            // some xl commands (pause, unpause) print libxl's error and still exit 0: an error is an error
+            if (p.exitValue() != 0 || msg.contains(LIBXL_ERROR)) {
                 throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.LIBXL,
                         what + ": " + (msg.isEmpty() ? "xl " + args[0] + " exited with " + p.exitValue() : msg));
             }
@@ -69,6 +73,11 @@ public final class XlToolstack {
             Thread.currentThread().interrupt();
             throw new VirtException(ErrorCode.OPERATION_ABORTED, ErrorDomain.LIBXL, what + " interrupted");
         }
+    }
+
+    /** The domains the hypervisor runs, Domain-0 first: {@code xl list -v}. */
+    public List<XlDomain> list() {
+        return XlDomain.parseList(run("cannot list the Xen domains", "list", "-v"));
     }
 
     /** {@code xl info}: its {@code key : value} lines. */

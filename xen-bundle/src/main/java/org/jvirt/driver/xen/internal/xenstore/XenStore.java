@@ -227,6 +227,11 @@ public final class XenStore implements AutoCloseable {
         throw new XenStoreException("transaction", null, "EAGAIN");
     }
 
+    /** False once the connection broke or was closed. */
+    public boolean isOpen() {
+        return dead == null && channel.isOpen();
+    }
+
     @Override
     public void close() {
         try {

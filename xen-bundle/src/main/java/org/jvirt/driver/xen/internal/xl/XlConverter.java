@@ -787,6 +787,11 @@ public final class XlConverter {
     }
 
     /** One vif spec: mac, bridge (with an Open vSwitch VLAN suffix), ip, script, model or type, vifname, rate. */
+    /** The xl vif spec of one interface, as {@code xl network-attach} takes it. */
+    public static String vifSpec(InterfaceDef n, boolean hvm) {
+        return vif(n, hvm);
+    }
+
     private static String vif(InterfaceDef n, boolean hvm) {
         StringBuilder sb = new StringBuilder("mac=").append(n.getMac() == null ? "00:00:00:00:00:00" : n.getMac());
         String ips = ips(n);
