@@ -83,16 +83,18 @@ final class ClientSession {
                     for (Packet p; (p = framer.next()) != null;) {
                         got.add(p);
                     }
-                    int n = c.read(framer.space());
+                    java.nio.ByteBuffer space = framer.space();
+                    int room = space.remaining();
+                    int n = c.read(space);
                     if (n < 0) {
                         end = true;
                         break;
                     }
-                    if (n == 0) {
-                        break;
-                    }
                     framer.filled(n);
                     budget -= n;
+                    if (n < room) {
+                        break; // the socket is drained (a read that would find nothing is saved)
+                    }
                 }
                 for (Packet p; (p = framer.next()) != null;) {
                     got.add(p);
