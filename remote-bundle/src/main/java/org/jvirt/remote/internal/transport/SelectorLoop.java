@@ -120,7 +120,9 @@ public final class SelectorLoop implements AutoCloseable {
                             log.accept(name + ": " + e);
                             c.close();
                         } finally {
-                            busySince = 0;
+                            if (owner == me) {
+                                busySince = 0; // a replaced thread leaves its successor's clock alone
+                            }
                         }
                         if (owner != me) {
                             return; // stalled and replaced: the new thread serves the rest
