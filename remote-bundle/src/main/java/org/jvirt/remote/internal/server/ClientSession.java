@@ -12,7 +12,9 @@ import org.jvirt.api.VirtError;
 import org.jvirt.api.VirtException;
 import org.jvirt.remote.internal.rpc.MessageHeader;
 import org.jvirt.remote.internal.rpc.Packet;
+import org.jvirt.remote.internal.rpc.PacketFramer;
 import org.jvirt.remote.internal.rpc.PacketStream;
+import org.jvirt.remote.internal.transport.SelectorLoop;
 import org.jvirt.remote.internal.rpc.RpcErrors;
 import org.jvirt.remote.internal.transport.Listener;
 import org.jvirt.remote.internal.xdr.XdrException;
@@ -35,6 +37,11 @@ final class ClientSession {
     private volatile boolean keepalive;
     private int unansweredPings;
     private Thread reader;
+    /** Set when a selector serves this client (plain unix and tcp): reads come from its loop. */
+    private volatile SelectorLoop.Connection onLoop;
+    private final PacketFramer framer = new PacketFramer();
+    /** Calls read while the client is at max_client_requests, in order; reading waits until they go. */
+    private final java.util.ArrayDeque<Packet> backlog = new java.util.ArrayDeque<>();
 
     ClientSession(RpcServer server, Listener.Accepted accepted, ExecutorService workers, int maxRequests) {
         this.server = server;
@@ -48,10 +55,147 @@ final class ClientSession {
         return accepted.transport();
     }
 
+    /** Serves the client on a thread of its own (tls, whose handshake and records need a stream). */
     void start() {
         reader = new Thread(this::readLoop, "jvirtd-client-" + accepted.peer());
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Serves a plain (unix or tcp) client from the server's selector loop. */
+    void startOn(SelectorLoop loop) throws IOException {
+        SelectorLoop.Connection c = loop.register(accepted.plainChannel(), this::readable);
+        onLoop = c;
+    }
+
+    /** The most one wake-up reads from a client before the loop turns to the others. */
+    private static final int READ_BUDGET = 256 * 1024;
+
+    /** On the loop: reads what arrived, cuts it into packets and handles them in order. */
+    private void readable(SelectorLoop.Connection c) {
+        onLoop = c; // the loop may call before register() has returned
+        java.util.List<Packet> got = new java.util.ArrayList<>();
+        boolean end = false;
+        synchronized (framer) {
+            try {
+                int budget = READ_BUDGET;
+                while (budget > 0) {
+                    for (Packet p; (p = framer.next()) != null;) {
+                        got.add(p);
+                    }
+                    java.nio.ByteBuffer space = framer.space();
+                    int room = space.remaining();
+                    int n = c.read(space);
+                    if (n < 0) {
+                        end = true;
+                        break;
+                    }
+                    framer.filled(n);
+                    budget -= n;
+                    if (n < room) {
+                        break; // the socket is drained (a read that would find nothing is saved)
+                    }
+                }
+                for (Packet p; (p = framer.next()) != null;) {
+                    got.add(p);
+                }
+            } catch (XdrException e) {
+                server.log("closing client " + accepted.peer() + ": " + e.getMessage());
+                end = true;
+            } catch (IOException e) {
+                end = true;
+            }
+        }
+        if (!got.isEmpty()) {
+            lastReceived.set(System.nanoTime());
+            synchronized (this) {
+                unansweredPings = 0;
+            }
+        }
+        for (Packet p : got) {
+            if (closed) {
+                return;
+            }
+            handleOnLoop(p);
+        }
+        if (end) {
+            close();
+        }
+    }
+
+    /** As {@link #handle}, but never blocks the loop: at the request limit, the call waits in the backlog. */
+    private void handleOnLoop(Packet p) {
+        synchronized (backlog) {
+            if (!backlog.isEmpty()) {
+                backlog.add(p);
+                return;
+            }
+        }
+        if (dispatcher.handleInline(p)) {
+            return;
+        }
+        if (dispatcher.isQuick(p.header())) {
+            dispatcher.dispatch(p);
+            return;
+        }
+        if (!inFlight.tryAcquire()) {
+            synchronized (backlog) {
+                backlog.add(p);
+            }
+            onLoop.pauseReading();
+            if (inFlight.tryAcquire()) {
+                finished(); // a call ended meanwhile and found no backlog: serve it with that permit
+            }
+            return;
+        }
+        submit(p);
+    }
+
+    /** Runs a call on a worker, which holds one of the client's request permits until it is done. */
+    private void submit(Packet p) {
+        try {
+            workers.execute(() -> {
+                try {
+                    dispatcher.dispatch(p);
+                } finally {
+                    finished();
+                }
+            });
+        } catch (RuntimeException rejected) {
+            finished();
+            replyError(p.header(), new VirtError(ErrorCode.RPC, ErrorDomain.RPC, "the server is shutting down"));
+        }
+    }
+
+    /**
+     * A call is done (the caller holds its permit): the permit goes to the next waiting call, or back, and
+     * reading resumes once none waits.
+     */
+    private void finished() {
+        if (onLoop == null) {
+            inFlight.release();
+            return;
+        }
+        while (true) {
+            Packet next;
+            synchronized (backlog) {
+                next = backlog.poll();
+                if (next == null) {
+                    inFlight.release();
+                    onLoop.resumeReading();
+                    return;
+                }
+            }
+            if (dispatcher.handleInline(next)) {
+                continue;
+            }
+            if (dispatcher.isQuick(next.header())) {
+                dispatcher.dispatch(next);
+                continue;
+            }
+            submit(next); // the permit passes on
+            return;
+        }
     }
 
     private void readLoop() {
@@ -104,18 +248,7 @@ final class ClientSession {
             return;
         }
         inFlight.acquire();
-        try {
-            workers.execute(() -> {
-                try {
-                    dispatcher.dispatch(p);
-                } finally {
-                    inFlight.release();
-                }
-            });
-        } catch (RuntimeException rejected) {
-            inFlight.release();
-            replyError(h, new VirtError(ErrorCode.RPC, ErrorDomain.RPC, "the server is shutting down"));
-        }
+        submit(p);
     }
 
     /** Sends a reply with a payload. */
@@ -137,12 +270,19 @@ final class ClientSession {
 
     /** Sends a whole frame. */
     void send(byte[] frame) {
-        PacketStream stream = this.stream;
-        if (closed || stream == null) {
+        if (closed) {
             return;
         }
         try {
-            stream.write(frame);
+            SelectorLoop.Connection c = onLoop;
+            if (c != null) {
+                c.write(frame);
+                return;
+            }
+            PacketStream stream = this.stream;
+            if (stream != null) {
+                stream.write(frame);
+            }
         } catch (IOException e) {
             close();
         }
@@ -190,6 +330,10 @@ final class ClientSession {
                 return;
             }
             closed = true;
+        }
+        SelectorLoop.Connection c = onLoop;
+        if (c != null) {
+            c.close();
         }
         accepted.close();
         dispatcher.closeConnection();

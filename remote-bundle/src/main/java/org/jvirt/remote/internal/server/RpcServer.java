@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jvirt.remote.internal.transport.Listener;
+import org.jvirt.remote.internal.transport.SelectorLoop;
 import org.jvirt.remote.internal.transport.Tls;
 import org.jvirt.spi.ProcedureFrontEnd;
 
@@ -29,6 +30,8 @@ public final class RpcServer implements AutoCloseable {
     private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final java.util.concurrent.ScheduledExecutorService keepalive;
+    /** Serves the plain (unix, tcp) clients; tls clients have a thread each. */
+    private SelectorLoop loop;
     private volatile boolean closed;
 
     public RpcServer(ProcedureFrontEnd frontEnd, ServerSettings settings, Consumer<String> log) {
@@ -78,6 +81,8 @@ public final class RpcServer implements AutoCloseable {
             close();
             throw e;
         }
+        loop = new SelectorLoop("jvirtd-loop", STALL_MILLIS, settings.maxWorkers() + 1, this::log);
+        loop.start();
         for (Listener l : listeners) {
             l.start(this::accept);
             log("listening on " + l);
@@ -90,6 +95,9 @@ public final class RpcServer implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
         }
     }
+
+    /** How long one call may hold the loop before another thread serves the other clients. */
+    static final long STALL_MILLIS = 100;
 
     private void add(Listener l) {
         listeners.add(l);
@@ -108,7 +116,16 @@ public final class RpcServer implements AutoCloseable {
         }
         ClientSession s = new ClientSession(this, a, workers, settings.maxClientRequests());
         clients.add(s);
-        s.start();
+        if (a.plainChannel() != null && loop != null) {
+            try {
+                s.startOn(loop);
+            } catch (IOException e) {
+                log("refusing " + s + ": " + e.getMessage());
+                s.close();
+            }
+        } else {
+            s.start();
+        }
     }
 
     void closed(ClientSession s) {
@@ -130,5 +147,8 @@ public final class RpcServer implements AutoCloseable {
         }
         workers.shutdownNow();
         keepalive.shutdownNow();
+        if (loop != null) {
+            loop.close();
+        }
     }
 }

@@ -51,6 +51,11 @@ public final class Listener implements AutoCloseable {
         }
 
         /** The connection's streams, after the TLS handshake and checks for a tls listener. */
+        /** The channel of a plain (unix or tcp) connection, which a selector can serve; null for tls. */
+        public SocketChannel plainChannel() {
+            return tls == null ? channel : null;
+        }
+
         public Streams establish() throws IOException {
             if (tls == null) {
                 return new Streams(ChannelStreams.in(channel), ChannelStreams.out(channel));

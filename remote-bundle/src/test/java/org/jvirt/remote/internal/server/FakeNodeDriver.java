@@ -64,6 +64,9 @@ final class FakeNodeDriver implements Driver {
         return new DomainRef(name, uuids.get(name), s.state().isActive() ? (name.equals("alpha") ? 1 : 2) : -1);
     }
 
+    /** While set, getInfo of beta blocks until it is counted down. */
+    volatile java.util.concurrent.CountDownLatch holdInfo;
+
     /** The open connections: an event reaches every one that listens for its id, as a real node's would. */
     private final List<Conn> open = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -129,6 +132,14 @@ final class FakeNodeDriver implements Driver {
 
         @Override
         public DomainInfo domainGetInfo(DomainRef dom) {
+            java.util.concurrent.CountDownLatch hold = holdInfo;
+            if (hold != null && dom.name().equals("beta")) {
+                try {
+                    hold.await(); // a driver call that blocks, as one waiting on a stuck hypervisor would
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return new DomainInfo(states.get(dom.name()).state(), 1024, 512, 1, 0);
         }
 
