@@ -739,15 +739,17 @@ final class XlExtras {
         }
         String name = src.attr("name") == null ? "" : src.attr("name");
         int slash = name.indexOf('/');
-        String volume = slash < 0 ? null : name.substring(0, slash);
-        String path = slash < 0 ? name : name.substring(slash + 1);
+        if (slash <= 0) {
+            // libvirt's XML parser refuses such a source before its converter sees it
+            throw new VirtException(ErrorCode.XML_ERROR, ErrorDomain.DOMAIN, "can't split path '" + name
+                    + "' into pool name and image name");
+        }
+        String volume = name.substring(0, slash);
+        String path = name.substring(slash + 1);
         if (path.indexOf(':') >= 0) {
             throw unsupported("':' not allowed in RBD source volume name '" + path + "'");
         }
-        StringBuilder sb = new StringBuilder("rbd:");
-        if (volume != null) { // libvirt's strcat stops at a missing pool
-            sb.append(volume).append('/').append(path);
-        }
+        StringBuilder sb = new StringBuilder("rbd:").append(volume).append('/').append(path);
         sb.append(":auth_supported=none");
         List<XmlNode> hosts = src.children("host");
         if (!hosts.isEmpty()) {
