@@ -340,11 +340,16 @@ final class XenConnection implements LocalConnection {
                 XenHost.delete(cfg);
             }
             String id = host.xl.run("cannot find the new domain '" + d.name() + "'", "domid", d.name()).trim();
-            d.live = d.persistent.copy();
-            d.id = Integer.parseInt(id);
+            boolean seen = d.isActive(); // the @introduceDomain watch found it first, and told the listeners
+            if (!seen) {
+                d.live = d.persistent.copy();
+                d.id = Integer.parseInt(id);
+            }
             d.state = DomainState.RUNNING;
             d.reason = DomainStatus.RUNNING_BOOTED;
-            host.eventHub.lifecycle(d.ref(), DomainEventType.STARTED, DomainEventType.STARTED_BOOTED);
+            if (!seen) {
+                host.eventHub.lifecycle(d.ref(), DomainEventType.STARTED, DomainEventType.STARTED_BOOTED);
+            }
             return d.ref();
         }
     }

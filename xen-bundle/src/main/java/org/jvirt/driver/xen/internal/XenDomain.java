@@ -21,6 +21,8 @@ final class XenDomain implements DomainObject {
     /** libvirt's state reason (e.g. RUNNING_BOOTED = 1, RUNNING_UNKNOWN = 0). */
     volatile int reason = DomainStatus.SHUTOFF_UNKNOWN;
     volatile int id = -1;
+    /** Set while destroy or save ends the domain: a xenstore watch leaves its end (and the event) to them. */
+    volatile boolean ending;
     volatile boolean autostart;
     /** The hypervisor's last word on it: {@code xl list}'s row, or null. */
     volatile XlDomain info;

@@ -70,7 +70,9 @@ public class XenDriver implements Driver {
             h = host;
             h.refs++;
         }
-        return Optional.of(new XenConnection(this, h, context.events()));
+        XenConnection c = new XenConnection(this, h, context.events());
+        h.watchDomains();
+        return Optional.of(c);
     }
 
     synchronized void release(XenHost h) {

@@ -70,15 +70,63 @@ final class XenHost {
         }
     }
 
+    /** Whether xenstored's @introduceDomain/@releaseDomain are watched (again on a new store connection). */
+    private boolean watching;
+
     /** The connection to xenstored, opened on first use (and again after it broke). */
     synchronized XenStore store() {
         if (store == null || !store.isOpen()) {
             store = XenStore.open(config.xenstore());
+            if (watching) {
+                watchDomains(store);
+            }
         }
         return store;
     }
 
+    /**
+     * Watches xenstored's special paths {@code @introduceDomain} (a domain was given its store: it was
+     * created) and {@code @releaseDomain} (a domain died or was released): each brings the domain list up to
+     * date, which sends the connections' listeners STARTED and STOPPED events. xenstored fires every watch
+     * once when it is set; that first listing is the baseline and sends nothing.
+     */
+    synchronized void watchDomains() {
+        if (watching) {
+            return;
+        }
+        watching = true;
+        try {
+            if (store != null && store.isOpen()) {
+                watchDomains(store);
+            } else {
+                store();
+            }
+        } catch (RuntimeException e) {
+            // xenstored cannot be reached now: the watches are set when a call opens the store
+        }
+    }
+
+    private void watchDomains(XenStore s) {
+        XenStore.WatchListener changed = (path, token) -> domainsChanged();
+        try {
+            s.watch("@introduceDomain", "jvirt-introduce", changed);
+            s.watch("@releaseDomain", "jvirt-release", changed);
+        } catch (RuntimeException e) {
+            s.close(); // no half-watched connection: the next use opens and watches again
+            throw e;
+        }
+    }
+
+    private void domainsChanged() {
+        try {
+            running.sync();
+        } catch (RuntimeException e) {
+            // xl or xenstored failed: the next call (or watch) lists again
+        }
+    }
+
     synchronized void close() {
+        watching = false;
         if (store != null) {
             store.close();
             store = null;

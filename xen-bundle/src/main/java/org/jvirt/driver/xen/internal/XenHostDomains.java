@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.DomainStatus;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.xen.internal.libxl.XlDomain;
+import org.jvirt.spi.DomainRef;
 import org.jvirt.driver.xen.internal.xenstore.XenStore;
 import org.jvirt.driver.xen.internal.xenstore.XenStoreException;
 import org.jvirt.xml.DomainDef;
@@ -27,13 +29,36 @@ final class XenHostDomains {
     static final String DOM0_NAME = "Domain-0";
 
     private final XenHost host;
+    /** One sync at a time: a listing older than the one applied must not be applied after it. */
+    private final Object syncLock = new Object();
+    /** Whether a first listing was taken: the domains found then were running before, no event is due. */
+    private boolean baseline;
 
     XenHostDomains(XenHost host) {
         this.host = host;
     }
 
-    /** Brings the driver's domain list up to date with the hypervisor's. */
+    /** A lifecycle event found by a sync, sent once the sync is done. */
+    private record Found(DomainRef ref, DomainEventType type, int detail) {
+    }
+
+    /**
+     * Brings the driver's domain list up to date with the hypervisor's; a domain found running that was not
+     * (after the first listing) is STARTED/BOOTED, one no longer listed is STOPPED: SHUTDOWN or CRASHED as it
+     * was last seen, else DESTROYED.
+     */
     void sync() {
+        List<Found> found = new ArrayList<>();
+        synchronized (syncLock) {
+            sync(found);
+            baseline = true;
+        }
+        for (Found f : found) {
+            host.eventHub.lifecycle(f.ref(), f.type(), f.detail());
+        }
+    }
+
+    private void sync(List<Found> found) {
         List<XlDomain> running = host.xl.list();
         Map<String, String> info = null;
         synchronized (host.registration) {
@@ -62,9 +87,15 @@ final class XenHostDomains {
                         continue; // its name or UUID is a defined domain's: it cannot be shown beside it
                     }
                     d.id = x.id();
+                    if (baseline) {
+                        found.add(new Found(d.ref(), DomainEventType.STARTED, DomainEventType.STARTED_BOOTED));
+                    }
                 } else if (!d.isActive()) {
                     d.live = d.persistent.copy();
                     d.id = x.id();
+                    if (baseline) {
+                        found.add(new Found(d.ref(), DomainEventType.STARTED, DomainEventType.STARTED_BOOTED));
+                    }
                 }
                 d.info = x;
                 DomainState s = state(x);
@@ -75,8 +106,16 @@ final class XenHostDomains {
                 seen.add(d);
             }
             for (XenDomain d : new ArrayList<>(host.domains.all())) {
-                if (d.isActive() && !seen.contains(d)) {
+                if (d.isActive() && !seen.contains(d) && !d.ending) {
+                    XlDomain last = d.info;
+                    int detail = last != null && last.crashed() ? DomainEventType.STOPPED_CRASHED
+                            : last != null && last.shutdown() ? DomainEventType.STOPPED_SHUTDOWN
+                            : DomainEventType.STOPPED_DESTROYED;
+                    DomainRef ref = d.ref();
                     gone(d, DomainStatus.SHUTOFF_UNKNOWN);
+                    if (baseline) {
+                        found.add(new Found(ref, DomainEventType.STOPPED, detail));
+                    }
                 }
             }
         }

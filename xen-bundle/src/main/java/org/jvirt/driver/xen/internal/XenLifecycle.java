@@ -69,12 +69,17 @@ final class XenLifecycle {
         XenDomain d = active(dom);
         notDom0(d);
         synchronized (d) {
-            xl("Failed to destroy domain '" + d.id + "'", "destroy", Integer.toString(d.id));
-            DomainRef ref = d.ref();
-            synchronized (host.registration) {
-                host.running.gone(d, DomainStatus.SHUTOFF_DESTROYED);
+            d.ending = true;
+            try {
+                xl("Failed to destroy domain '" + d.id + "'", "destroy", Integer.toString(d.id));
+                DomainRef ref = d.ref();
+                synchronized (host.registration) {
+                    host.running.gone(d, DomainStatus.SHUTOFF_DESTROYED);
+                }
+                host.eventHub.lifecycle(ref, DomainEventType.STOPPED, DomainEventType.STOPPED_DESTROYED);
+            } finally {
+                d.ending = false;
             }
-            host.eventHub.lifecycle(ref, DomainEventType.STOPPED, DomainEventType.STOPPED_DESTROYED);
         }
     }
 
@@ -130,12 +135,17 @@ final class XenLifecycle {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.LIBXL,
                         "Domain '" + d.id + "' has to be running because libxenlight will suspend it");
             }
-            xl("Failed to save domain '" + d.id + "' with libxenlight", "save", Integer.toString(d.id), to);
-            DomainRef ref = d.ref();
-            synchronized (host.registration) {
-                host.running.gone(d, DomainStatus.SHUTOFF_SAVED);
+            d.ending = true;
+            try {
+                xl("Failed to save domain '" + d.id + "' with libxenlight", "save", Integer.toString(d.id), to);
+                DomainRef ref = d.ref();
+                synchronized (host.registration) {
+                    host.running.gone(d, DomainStatus.SHUTOFF_SAVED);
+                }
+                host.eventHub.lifecycle(ref, DomainEventType.STOPPED, DomainEventType.STOPPED_SAVED);
+            } finally {
+                d.ending = false;
             }
-            host.eventHub.lifecycle(ref, DomainEventType.STOPPED, DomainEventType.STOPPED_SAVED);
         }
     }
 

@@ -10,9 +10,11 @@ import org.jvirt.xml.ControllerDef;
 import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXmlHooks;
+import org.jvirt.xml.GenericDeviceDef;
 import org.jvirt.xml.InputDef;
 import org.jvirt.xml.MemballoonDef;
 import org.jvirt.xml.VideoDef;
+import org.jvirt.xml.XmlNode;
 
 /**
  * The Xen driver's parse hooks, as libvirt's libxl driver has them (libxlDomainDefPostParse and its
@@ -80,6 +82,14 @@ public final class XenXmlHooks implements DomainXmlHooks {
         }
         if (ide && def.getControllers().stream().noneMatch(c -> "ide".equals(c.getType()))) {
             def.getControllers().add(new ControllerDef("ide", 0));
+        }
+        for (GenericDeviceDef g : def.getOtherDevices()) {
+            XmlNode h = g.getNode();
+            // libxl's PCI passthrough backend is Xen's own (pciback)
+            if (h.getName().equals("hostdev") && "pci".equals(h.attr("type")) && h.child("driver") == null
+                    && !"capabilities".equals(h.attr("mode"))) {
+                h.getChildren().add(0, new XmlNode("driver").attr("name", "xen"));
+            }
         }
         if (!def.getGraphics().isEmpty() && def.getVideos().isEmpty()) {
             def.getVideos().add(new VideoDef(hvm ? "cirrus" : "xen"));

@@ -165,6 +165,20 @@ public final class XenStore implements AutoCloseable {
         root.setPerms(path, perms);
     }
 
+    /**
+     * Introduces a domain to xenstored (what the toolstack does once it built the domain): its store ring's
+     * machine frame and event channel. xenstored then fires {@code @introduceDomain}.
+     */
+    public void introduce(int domid, long mfn, int port) {
+        call(XsMessage.XS_INTRODUCE, 0, XsMessage.strings(Integer.toString(domid), Long.toString(mfn),
+                Integer.toString(port)), "introduce", null);
+    }
+
+    /** Releases a domain's connection (what the toolstack does when it died); fires {@code @releaseDomain}. */
+    public void release(int domid) {
+        call(XsMessage.XS_RELEASE, 0, XsMessage.strings(Integer.toString(domid)), "release", null);
+    }
+
     /** The home path of a domain, e.g. {@code /local/domain/3}. */
     public String getDomainPath(int domid) {
         return call(XsMessage.XS_GET_DOMAIN_PATH, 0, XsMessage.strings(Integer.toString(domid)), "get-domain-path",

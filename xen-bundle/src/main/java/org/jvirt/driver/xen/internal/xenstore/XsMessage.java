@@ -28,6 +28,8 @@ public record XsMessage(int type, int reqId, int txId, byte[] payload) {
     public static final int XS_UNWATCH = 5;
     public static final int XS_TRANSACTION_START = 6;
     public static final int XS_TRANSACTION_END = 7;
+    public static final int XS_INTRODUCE = 8;
+    public static final int XS_RELEASE = 9;
     public static final int XS_GET_DOMAIN_PATH = 10;
     public static final int XS_WRITE = 11;
     public static final int XS_MKDIR = 12;

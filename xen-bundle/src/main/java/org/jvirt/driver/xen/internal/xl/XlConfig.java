@@ -11,7 +11,8 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 
 /**
- * An xl.cfg file (xl.cfg(5)): settings in order, each a string, a number or a list of strings. Parses
+ * An xl.cfg file (xl.cfg(5)): settings in order, each a string, a number, a list of strings or a list of
+ * such lists (vnuma). Parses
  * the syntax xl's libxlutil reads (quoted strings with either quote, decimal and hex numbers, lists over
  * several lines, {@code #} comments, {@code ;} or newline between settings) and writes it back as
  * libvirt writes it: {@code key = value}, one per line.
@@ -68,11 +69,27 @@ public final class XlConfig {
         if (v instanceof List<?> l) {
             List<String> out = new ArrayList<>();
             for (Object o : l) {
+                if (o instanceof List) {
+                    throw syntax("setting '" + key + "' holds a list of lists, a list of strings was expected");
+                }
                 out.add(o.toString());
             }
             return out;
         }
         return List.of(v.toString());
+    }
+
+    /** Whether a setting is a list (of strings or of lists), not a single value. */
+    public boolean isList(String key) {
+        return settings.get(key) instanceof List;
+    }
+
+    /**
+     * A setting's raw value: a String, a Long, or a List whose items are Strings, Longs or Lists of those
+     * (null when absent).
+     */
+    public Object value(String key) {
+        return settings.get(key);
     }
 
     public Map<String, Object> settings() {
@@ -96,6 +113,16 @@ public final class XlConfig {
         return this;
     }
 
+    /** A list of lists of strings (vnuma). */
+    public XlConfig setLists(String key, List<List<String>> value) {
+        List<Object> copy = new ArrayList<>();
+        for (List<String> l : value) {
+            copy.add(List.copyOf(l));
+        }
+        settings.put(key, List.copyOf(copy));
+        return this;
+    }
+
     // ---- text ----------------------------------------------------------------------------------------
 
     /** The file: {@code key = value} lines, strings double-quoted, lists on one line. */
@@ -104,20 +131,25 @@ public final class XlConfig {
         for (Map.Entry<String, Object> e : settings.entrySet()) {
             sb.append(e.getKey()).append(" = ");
             Object v = e.getValue();
-            if (v instanceof List<?> l) {
-                sb.append("[ ");
-                for (int i = 0; i < l.size(); i++) {
-                    sb.append(i == 0 ? "" : ", ").append(quote(l.get(i).toString()));
-                }
-                sb.append(" ]");
-            } else if (v instanceof Long) {
-                sb.append(v);
-            } else {
-                sb.append(quote(v.toString()));
-            }
+            formatValue(sb, v);
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static void formatValue(StringBuilder sb, Object v) {
+        if (v instanceof List<?> l) {
+            sb.append("[ ");
+            for (int i = 0; i < l.size(); i++) {
+                sb.append(i == 0 ? "" : ", ");
+                formatValue(sb, l.get(i));
+            }
+            sb.append(" ]");
+        } else if (v instanceof Long) {
+            sb.append(v);
+        } else {
+            sb.append(quote(v.toString()));
+        }
     }
 
     private static String quote(String s) {
@@ -226,6 +258,11 @@ public final class XlConfig {
         }
 
         private Object value() {
+            return value(0);
+        }
+
+        /** A value; lists nest one level (a list of lists, as vnuma has), as in libxlutil. */
+        private Object value(int depth) {
             char ch = peek();
             if (ch == '[') {
                 pos++;
@@ -236,9 +273,9 @@ public final class XlConfig {
                         pos++;
                         return items;
                     }
-                    Object item = value();
-                    if (item instanceof List) {
-                        throw error("a list cannot hold a list");
+                    Object item = value(depth + 1);
+                    if (item instanceof List && depth > 0) {
+                        throw error("a list of lists cannot hold a list");
                     }
                     items.add(item);
                     skipBlank(true);

@@ -129,6 +129,7 @@ public final class XlConverter {
                 def.getFeatures().add("viridian");
             }
         }
+        XlExtras.xenFeaturesFromXl(c, def, hvm);
         // clock
         boolean localtime = Boolean.TRUE.equals(c.bool("localtime"));
         if (hvm) {
@@ -161,6 +162,7 @@ public final class XlConverter {
         for (String spec : c.list("vif")) {
             def.getInterfaces().add(vif(spec, hvm));
         }
+        XlExtras.pciFromXl(c, def);
         if (hvm) {
             if (Boolean.TRUE.equals(c.bool("vnc"))) {
                 def.getGraphics().add(vnc(c.string("vnclisten"), c.string("vncunused"), c.string("vncdisplay"),
@@ -191,6 +193,12 @@ public final class XlConverter {
                 }
             }
         }
+        // in libvirt's order: spice (replacing vnc/sdl), USB inputs, USB host devices, USB controllers
+        XlExtras.spiceFromXl(c, def, hvm);
+        XlExtras.inputsFromXl(c, def, hvm);
+        XlExtras.usbFromXl(c, def);
+        XlExtras.usbctrlFromXl(c, def);
+        XlExtras.namespaceFromXl(c, def);
         return def;
     }
 
@@ -227,7 +235,7 @@ public final class XlConverter {
             d.setType("block");
             d.setDriverName("phy");
         }
-        if (!x.target().isEmpty()) {
+        if (!x.target().isEmpty() && !XlExtras.rbdFromXl(d, x.target())) {
             d.setSourcePath(x.target());
         }
         d.setDriverType(x.cdrom() ? "raw" : x.format().equals("empty") ? null : x.format());
@@ -365,10 +373,16 @@ public final class XlConverter {
                 cpu.add(new XmlNode("feature").attr("policy", "disable").attr("name", "vmx"));
             }
         }
+        if (cpu != null) {
+            def.getExtraElements().add(cpu);
+        }
+        XlExtras.vnumaFromXl(c, def); // a new <cpu> with the cells, as libvirt makes it
+        cpu = cpuNode(def);
         String cpuid = c.string("cpuid");
         if (cpuid != null) {
             if (cpu == null) {
                 cpu = new XmlNode("cpu").attr("mode", "host-passthrough");
+                def.getExtraElements().add(cpu);
             }
             String[] pairs = cpuid.split(",");
             if (!pairs[0].equals("host")) {
@@ -390,9 +404,6 @@ public final class XlConverter {
                 };
                 cpu.add(new XmlNode("feature").attr("policy", policy).attr("name", cpuFeature(nv[0], true)));
             }
-        }
-        if (cpu != null) {
-            def.getExtraElements().add(cpu);
         }
     }
 
@@ -506,11 +517,13 @@ public final class XlConverter {
         if (!vifs.isEmpty()) {
             c.set("vif", vifs);
         }
+        XlExtras.pciToXl(c, def);
         if (hvm) {
             charDevs(c, def);
         }
         osAndBoot(c, def, hvm, pvh);
         cpuid(c, def);
+        XlExtras.vnumaToXl(c, def);
         ControllerDef bus = def.getControllers().stream().filter(b -> "xenbus".equals(b.getType())).findFirst()
                 .orElse(null);
         if (bus != null) {
@@ -530,6 +543,10 @@ public final class XlConverter {
         if (!disks.isEmpty()) {
             c.set("disk", disks);
         }
+        XlExtras.spiceToXl(c, def, hvm);
+        XlExtras.inputsToXl(c, def, hvm);
+        XlExtras.usbToXl(c, def);
+        XlExtras.usbctrlToXl(c, def);
         List<String> channels = new ArrayList<>();
         for (CharDeviceDef ch : def.getChannels()) {
             if (!"xen".equals(ch.getTargetType())) {
@@ -550,6 +567,7 @@ public final class XlConverter {
         if (!channels.isEmpty()) {
             c.set("channel", channels);
         }
+        XlExtras.namespaceToXl(c, def);
         return c;
     }
 
@@ -564,6 +582,7 @@ public final class XlConverter {
             }
             c.set("viridian", def.getFeatures().contains("viridian") ? 1 : 0);
         }
+        XlExtras.xenFeaturesToXl(c, def, hvm);
         for (XmlNode t : def.getClockChildren()) {
             if (!"timer".equals(t.getName())) {
                 continue;
@@ -895,8 +914,12 @@ public final class XlConverter {
         if (format.equals("aio")) {
             format = "raw";
         }
-        return new XlDisk(d.getSourcePath() == null ? "" : d.getSourcePath(), format, d.getTargetDev(),
-                !d.isReadonly(), backend, cdrom);
+        String target = "network".equals(d.getType()) ? XlExtras.networkDiskTarget(d)
+                : d.getSourcePath() == null ? "" : d.getSourcePath();
+        if ("network".equals(d.getType()) && d.getDriverType() == null) {
+            format = "raw";
+        }
+        return new XlDisk(target, format, d.getTargetDev(), !d.isReadonly(), backend, cdrom);
     }
 
     private static String emptyToNull(String s) {
