@@ -9,25 +9,33 @@ import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 
 /**
- * virConnectDomainXMLFromNative and ToNative of the Xen driver: the native format {@code xen-xl}
- * (xl.cfg). An xl.cfg becomes a model, which then goes through the same parse pipeline (the driver's
- * post-parse, generic defaults, validation) as defined XML, so both give the same XML.
+ * virConnectDomainXMLFromNative and ToNative of the Xen driver: the native formats {@code xen-xl}
+ * (xl.cfg) and {@code xen-xm} (libvirt's older xm format; {@code xen-sxpr} is refused as libvirt does).
+ * A config becomes a model, which then goes through the same parse pipeline (the driver's post-parse, generic defaults, validation) as defined XML, so both give the same XML.
  */
 public final class XenNative {
     public static final String XEN_XL = "xen-xl";
+    public static final String XEN_XM = "xen-xm";
+    public static final String XEN_SXPR = "xen-sxpr";
 
     private XenNative() {
     }
 
     public static String fromNative(String format, String config, XenXmlHooks hooks) {
-        requireXl(format);
-        DomainDef def = XlConverter.fromXl(XlConfig.parse(config));
+        if (XEN_SXPR.equals(format)) {
+            throw new VirtException(ErrorCode.OPERATION_UNSUPPORTED, ErrorDomain.LIBXL,
+                    "conversion from 'xen-sxpr' format is no longer supported");
+        }
+        requireKnown(format);
+        XlConfig conf = XlConfig.parse(config);
+        DomainDef def = XEN_XM.equals(format) ? XlConverter.fromXm(conf) : XlConverter.fromXl(conf);
         return normalise(def, hooks);
     }
 
     public static String toNative(String format, String xml, XenXmlHooks hooks) {
-        requireXl(format);
-        return XlConverter.toXl(DomainXml.parse(xml, hooks)).format();
+        DomainDef def = DomainXml.parse(xml, hooks);
+        requireKnown(format);
+        return (XEN_XM.equals(format) ? XlConverter.toXm(def) : XlConverter.toXl(def)).format();
     }
 
     /** The XML of a model after the driver's parse pipeline. */
@@ -36,8 +44,8 @@ public final class XenNative {
         return DomainXml.format(DomainXml.parse(first, hooks), DomainXml.Format.INACTIVE);
     }
 
-    private static void requireXl(String format) {
-        if (!XEN_XL.equals(format)) {
+    private static void requireKnown(String format) {
+        if (!XEN_XL.equals(format) && !XEN_XM.equals(format)) {
             throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.LIBXL, "unsupported config type " + format);
         }
     }

@@ -49,6 +49,8 @@ import org.jvirt.shell.Jvirsh;
 class LibvirtXenComparisonTest {
     /** libvirt's configs (names without .cfg) whose conversion still differs from libvirt's, and why. */
     static final Map<String, String> KNOWN = new LinkedHashMap<>();
+    static final String XEN_XL = "xen-xl";
+    static final String XEN_XM = "xen-xm";
 
     static {
         // none at the moment: all 48 of libvirt's xlconfigdata configs agree in both directions
@@ -96,11 +98,35 @@ class LibvirtXenComparisonTest {
         return configs(corpus().resolve("xlconfigdata"));
     }
 
+    /**
+     * libvirt's xm configs (tests/xmconfigdata/*.cfg) as {@code xen-xm}: from-native of each cfg, to-native
+     * of the XML libvirt made of it, and to-native of libvirt's own XML beside the cfg (NAME.xml, and the XML
+     * files there without a cfg).
+     */
+    @TestFactory
+    Stream<DynamicTest> libvirtsXmConfigs() throws Exception {
+        Path folder = corpus().resolve("xmconfigdata");
+        List<DynamicTest> tests = new ArrayList<>(configs(folder, 30, XEN_XM).toList());
+        List<Path> xmls;
+        try (Stream<Path> s = Files.list(folder)) {
+            xmls = s.filter(p -> p.toString().endsWith(".xml")).sorted().toList();
+        }
+        for (Path xml : xmls) {
+            String name = xml.getFileName().toString().replaceFirst("\\.xml$", "");
+            tests.add(DynamicTest.dynamicTest(name + ".xml", () -> compareToNative(name + ".xml", xml, XEN_XM)));
+        }
+        return tests.stream();
+    }
+
     private Stream<DynamicTest> configs(Path folder) throws IOException {
         return configs(folder, 5);
     }
 
     private Stream<DynamicTest> configs(Path folder, int atLeast) throws IOException {
+        return configs(folder, atLeast, XEN_XL);
+    }
+
+    private Stream<DynamicTest> configs(Path folder, int atLeast, String format) throws IOException {
         List<Path> cfgs;
         try (Stream<Path> s = Files.list(folder)) {
             cfgs = s.filter(p -> p.toString().endsWith(".cfg")).sorted().toList();
@@ -109,26 +135,48 @@ class LibvirtXenComparisonTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path cfg : cfgs) {
             String name = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
-            tests.add(DynamicTest.dynamicTest(name, () -> compare(name, cfg)));
+            tests.add(DynamicTest.dynamicTest(name, () -> compare(name, cfg, format)));
         }
         return tests.stream();
     }
 
-    private static void compare(String name, Path cfg) throws Exception {
-        LibvirtLibxlDaemon.Result theirs = libvirt.virshResult("domxml-from-native", "xen-xl", cfg.toString());
-        LibvirtLibxlDaemon.Result mine = jvirshResult("domxml-from-native", "xen-xl", cfg.toString());
-        boolean xmlSame = same(name + ".xml", theirs, mine);
+    /** A known difference, by format: xen-xl's names as they are, xen-xm's as xm:NAME. */
+    private static String known(String name, String format) {
+        return KNOWN.get(format.equals(XEN_XM) ? "xm:" + name : name);
+    }
+
+    /** domxml-to-native of one of libvirt's XML files, in virsh and jvirsh. */
+    private static void compareToNative(String name, Path xml, String format) throws Exception {
+        LibvirtLibxlDaemon.Result theirs = libvirt.virshResult("domxml-to-native", format, xml.toString());
+        LibvirtLibxlDaemon.Result mine = jvirshResult("domxml-to-native", format, xml.toString());
+        boolean sameOut = same(prefix(format) + name + ".native", theirs, mine);
+        String why = known(name, format);
+        if (why != null) {
+            assertFalse(sameOut, name + " now agrees with libvirt: remove it from KNOWN (" + why + ")");
+            return;
+        }
+        assertEquals(shown(theirs), shown(mine), name + ": domxml-to-native " + format + " differs from libvirt");
+    }
+
+    private static String prefix(String format) {
+        return format.equals(XEN_XM) ? "xm-" : "";
+    }
+
+    private static void compare(String name, Path cfg, String format) throws Exception {
+        LibvirtLibxlDaemon.Result theirs = libvirt.virshResult("domxml-from-native", format, cfg.toString());
+        LibvirtLibxlDaemon.Result mine = jvirshResult("domxml-from-native", format, cfg.toString());
+        boolean xmlSame = same(prefix(format) + name + ".xml", theirs, mine);
         boolean nativeSame = true;
         LibvirtLibxlDaemon.Result theirCfg = null;
         LibvirtLibxlDaemon.Result ourCfg = null;
         if (theirs.exit() == 0) {
-            Path xml = dir.resolve(name + ".libvirt.xml");
+            Path xml = dir.resolve(prefix(format) + name + ".libvirt.xml");
             Files.writeString(xml, theirs.out());
-            theirCfg = libvirt.virshResult("domxml-to-native", "xen-xl", xml.toString());
-            ourCfg = jvirshResult("domxml-to-native", "xen-xl", xml.toString());
-            nativeSame = same(name + ".native", theirCfg, ourCfg);
+            theirCfg = libvirt.virshResult("domxml-to-native", format, xml.toString());
+            ourCfg = jvirshResult("domxml-to-native", format, xml.toString());
+            nativeSame = same(prefix(format) + name + ".native", theirCfg, ourCfg);
         }
-        String why = KNOWN.get(name);
+        String why = known(name, format);
         if (why != null) {
             assertFalse(xmlSame && nativeSame, name + " now agrees with libvirt: remove it from KNOWN (" + why + ")");
             return;

@@ -35,6 +35,15 @@ public final class XlConverter {
     // ---- xl.cfg -> model --------------------------------------------------------------------------------
 
     public static DomainDef fromXl(XlConfig c) {
+        return from(c, false);
+    }
+
+    /** libvirt's older {@code xen-xm} format: the settings xl shares with xm, then xm's OS, disks and inputs. */
+    public static DomainDef fromXm(XlConfig c) {
+        return from(c, true);
+    }
+
+    private static DomainDef from(XlConfig c, boolean xm) {
         DomainDef def = new DomainDef();
         def.setType("xen");
         String name = c.string("name");
@@ -76,6 +85,58 @@ public final class XlConverter {
             def.setCpuset(c.string("cpus"));
         }
         // boot
+        if (xm) {
+            XmFormat.osFromXm(c, def, hvm);
+        } else {
+            osFromXl(c, def, hvm);
+        }
+        // features
+        hvmFeatures(c, def, hvm);
+        XlExtras.xenFeaturesFromXl(c, def, hvm);
+        clockAndActions(c, def, hvm);
+        if (!xm) {
+            cpu(c, def, hvm);
+            if (hvm && c.string("acpi_firmware") != null) {
+                XmlNode table = new XmlNode("table").attr("type", "slic");
+                table.setText(c.string("acpi_firmware"));
+                def.getOs().getExtraElements().add(new XmlNode("acpi").add(table));
+            }
+            xenbusLimits(c, def);
+            for (String spec : c.list("channel")) {
+                def.getChannels().add(channel(keyValues(spec)));
+            }
+        }
+        // devices
+        if (xm) {
+            XmFormat.disksFromXm(c, def, hvm);
+        } else {
+            for (String spec : c.list("disk")) {
+                def.getDisks().add(disk(XlDisk.parse(spec), hvm));
+            }
+        }
+        for (String spec : c.list("vif")) {
+            def.getInterfaces().add(vif(spec, hvm, xm ? "netfront" : "vif"));
+        }
+        XlExtras.pciFromXl(c, def);
+        graphicsFromXl(c, def, hvm);
+        if (hvm) {
+            serialsFromXl(c, def, xm);
+        }
+        if (xm) {
+            XmFormat.inputsFromXm(c, def, hvm);
+            return def;
+        }
+        // in libvirt's order: spice (replacing vnc/sdl), USB inputs, USB host devices, USB controllers
+        XlExtras.spiceFromXl(c, def, hvm);
+        XlExtras.inputsFromXl(c, def, hvm);
+        XlExtras.usbFromXl(c, def);
+        XlExtras.usbctrlFromXl(c, def);
+        XlExtras.namespaceFromXl(c, def);
+        return def;
+    }
+
+    /** xl's OS settings: the loader (hvmloader or OVMF), boot order, kernel/ramdisk/cmdline, bootloader. */
+    private static void osFromXl(XlConfig c, DomainDef def, boolean hvm) {
         if (hvm && "ovmf".equals(c.string("bios"))) {
             def.getOs().setLoader(OVMF);
             def.getOs().getLoaderAttributes().put("readonly", "yes");
@@ -86,13 +147,7 @@ public final class XlConverter {
                 def.getOs().setLoader(HVMLOADER);
                 def.getOs().getLoaderAttributes().put("type", "rom");
             }
-            String boot = c.string("boot");
-            for (char ch : (boot == null || boot.isEmpty() ? "c" : boot).toCharArray()) {
-                int i = BOOT_CHARS.indexOf(ch);
-                if (i >= 0) {
-                    def.getOs().getBootDevices().add(BOOT_DEVS[i]);
-                }
-            }
+            bootOrder(c, def);
         }
         def.getOs().setKernel(emptyToNull(c.string("kernel")));
         def.getOs().setInitrd(emptyToNull(c.string(c.has("ramdisk") ? "ramdisk" : "initrd")));
@@ -110,7 +165,20 @@ public final class XlConverter {
         if (!bargs.isEmpty()) {
             def.getOs().setBootloaderArgs(String.join(" ", bargs));
         }
-        // features
+    }
+
+    /** HVM boot = "acdn..." (default "c") as the boot devices. */
+    static void bootOrder(XlConfig c, DomainDef def) {
+        String boot = c.string("boot");
+        for (char ch : (boot == null || boot.isEmpty() ? "c" : boot).toCharArray()) {
+            int i = BOOT_CHARS.indexOf(ch);
+            if (i >= 0) {
+                def.getOs().getBootDevices().add(BOOT_DEVS[i]);
+            }
+        }
+    }
+
+    private static void hvmFeatures(XlConfig c, DomainDef def, boolean hvm) {
         if (hvm) {
             if (!Boolean.FALSE.equals(c.bool("acpi"))) {
                 def.getFeatures().add("acpi");
@@ -129,8 +197,9 @@ public final class XlConverter {
                 def.getFeatures().add("viridian");
             }
         }
-        XlExtras.xenFeaturesFromXl(c, def, hvm);
-        // clock
+    }
+
+    private static void clockAndActions(XlConfig c, DomainDef def, boolean hvm) {
         boolean localtime = Boolean.TRUE.equals(c.bool("localtime"));
         if (hvm) {
             def.setClockOffset("variable");
@@ -145,24 +214,10 @@ public final class XlConverter {
         def.setOnCrash(lifecycle(c, "on_crash", "restart"));
         def.setEmulator(emptyToNull(c.string("device_model_override")));
         timers(c, def);
-        cpu(c, def, hvm);
-        if (hvm && c.string("acpi_firmware") != null) {
-            XmlNode table = new XmlNode("table").attr("type", "slic");
-            table.setText(c.string("acpi_firmware"));
-            def.getOs().getExtraElements().add(new XmlNode("acpi").add(table));
-        }
-        xenbusLimits(c, def);
-        for (String spec : c.list("channel")) {
-            def.getChannels().add(channel(keyValues(spec)));
-        }
-        // devices
-        for (String spec : c.list("disk")) {
-            def.getDisks().add(disk(XlDisk.parse(spec), hvm));
-        }
-        for (String spec : c.list("vif")) {
-            def.getInterfaces().add(vif(spec, hvm));
-        }
-        XlExtras.pciFromXl(c, def);
+    }
+
+    /** HVM vnc/sdl, PV vfb. */
+    private static void graphicsFromXl(XlConfig c, DomainDef def, boolean hvm) {
         if (hvm) {
             if (Boolean.TRUE.equals(c.bool("vnc"))) {
                 def.getGraphics().add(vnc(c.string("vnclisten"), c.string("vncunused"), c.string("vncdisplay"),
@@ -170,16 +225,6 @@ public final class XlConverter {
             }
             if (Boolean.TRUE.equals(c.bool("sdl"))) {
                 def.getGraphics().add(new GraphicsDef("sdl"));
-            }
-            List<String> serials = c.list("serial");
-            for (int i = 0; i < serials.size(); i++) {
-                String s = serials.get(i);
-                if (s.equals("none")) {
-                    continue;
-                }
-                CharDeviceDef ser = charDev("serial", s);
-                ser.setTargetPort(i);
-                def.getSerials().add(ser);
             }
         } else {
             for (String spec : c.list("vfb")) {
@@ -193,13 +238,24 @@ public final class XlConverter {
                 }
             }
         }
-        // in libvirt's order: spice (replacing vnc/sdl), USB inputs, USB host devices, USB controllers
-        XlExtras.spiceFromXl(c, def, hvm);
-        XlExtras.inputsFromXl(c, def, hvm);
-        XlExtras.usbFromXl(c, def);
-        XlExtras.usbctrlFromXl(c, def);
-        XlExtras.namespaceFromXl(c, def);
-        return def;
+    }
+
+    /** HVM serial: a string, or (xl only) a list with "none" for unused ports. */
+    private static void serialsFromXl(XlConfig c, DomainDef def, boolean xm) {
+        if (xm && c.isList("serial")) {
+            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.XENXM,
+                    "Multiple serial devices are not supported by xen-xm");
+        }
+        List<String> serials = c.list("serial");
+        for (int i = 0; i < serials.size(); i++) {
+            String s = serials.get(i);
+            if (s.equals("none")) {
+                continue;
+            }
+            CharDeviceDef ser = charDev("serial", s);
+            ser.setTargetPort(i);
+            def.getSerials().add(ser);
+        }
     }
 
     private static String guestType(XlConfig c) {
@@ -245,7 +301,7 @@ public final class XlConverter {
         return d;
     }
 
-    private static InterfaceDef vif(String spec, boolean hvm) {
+    private static InterfaceDef vif(String spec, boolean hvm, String typeName) {
         Map<String, String> kv = keyValues(spec);
         String bridge = kv.get("bridge");
         InterfaceDef n = new InterfaceDef(bridge != null ? "bridge" : "ethernet");
@@ -289,7 +345,7 @@ public final class XlConverter {
         String model = kv.get("model");
         if (model != null) {
             n.setModel(model);
-        } else if ("vif".equals(kv.get("type")) || "netfront".equals(kv.get("type"))) {
+        } else if (typeName.equals(kv.get("type"))) {
             n.setModel("netfront");
         }
         return n;
@@ -481,6 +537,15 @@ public final class XlConverter {
      * the OS and boot, then disks).
      */
     public static XlConfig toXl(DomainDef def) {
+        return to(def, false);
+    }
+
+    /** The xen-xm config of a model: the settings shared with xl, then xm's OS, disks and USB input. */
+    public static XlConfig toXm(DomainDef def) {
+        return to(def, true);
+    }
+
+    private static XlConfig to(DomainDef def, boolean xm) {
         XlConfig c = new XlConfig();
         String os = def.getOs().getType();
         boolean hvm = "hvm".equals(os);
@@ -512,14 +577,20 @@ public final class XlConverter {
         graphics(c, def, hvm);
         List<String> vifs = new ArrayList<>();
         for (InterfaceDef n : def.getInterfaces()) {
-            vifs.add(vif(n, hvm));
+            vifs.add(vif(n, hvm, xm ? "netfront" : "vif"));
         }
         if (!vifs.isEmpty()) {
             c.set("vif", vifs);
         }
         XlExtras.pciToXl(c, def);
         if (hvm) {
-            charDevs(c, def);
+            charDevs(c, def, xm);
+        }
+        if (xm) {
+            XmFormat.osToXm(c, def, hvm);
+            XmFormat.disksToXm(c, def);
+            XmFormat.inputsToXm(c, def, hvm);
+            return c;
         }
         osAndBoot(c, def, hvm, pvh);
         cpuid(c, def);
@@ -607,7 +678,7 @@ public final class XlConverter {
     }
 
     /** HVM serial and parallel ports: "none", one port 0 as a string, or a list up to the highest port. */
-    private static void charDevs(XlConfig c, DomainDef def) {
+    private static void charDevs(XlConfig c, DomainDef def, boolean xm) {
         List<CharDeviceDef> par = def.getParallels();
         c.set("parallel", par.isEmpty() ? "none" : charSpec(par.get(0)));
         List<CharDeviceDef> ser = def.getSerials();
@@ -616,6 +687,10 @@ public final class XlConverter {
         } else if (ser.size() == 1 && Math.max(0, ser.get(0).getTargetPort()) == 0) {
             c.set("serial", charSpec(ser.get(0)));
         } else {
+            if (xm) {
+                throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.XENXM,
+                        "Multiple serial devices are not supported by xen-xm");
+            }
             int max = -1;
             for (CharDeviceDef s : ser) {
                 max = Math.max(max, s.getTargetPort());
@@ -808,10 +883,10 @@ public final class XlConverter {
     /** One vif spec: mac, bridge (with an Open vSwitch VLAN suffix), ip, script, model or type, vifname, rate. */
     /** The xl vif spec of one interface, as {@code xl network-attach} takes it. */
     public static String vifSpec(InterfaceDef n, boolean hvm) {
-        return vif(n, hvm);
+        return vif(n, hvm, "vif");
     }
 
-    private static String vif(InterfaceDef n, boolean hvm) {
+    private static String vif(InterfaceDef n, boolean hvm, String typeName) {
         StringBuilder sb = new StringBuilder("mac=").append(n.getMac() == null ? "00:00:00:00:00:00" : n.getMac());
         String ips = ips(n);
         switch (n.getType()) {
@@ -850,7 +925,7 @@ public final class XlConverter {
             default -> throw unsupported("Unsupported net type '" + n.getType() + "'");
         }
         if (n.getModel() != null) {
-            sb.append(hvm && n.getModel().equals("netfront") ? ",type=vif" : ",model=" + n.getModel());
+            sb.append(hvm && n.getModel().equals("netfront") ? ",type=" + typeName : ",model=" + n.getModel());
         }
         if (n.getTargetDev() != null) {
             sb.append(",vifname=").append(n.getTargetDev());
@@ -922,11 +997,11 @@ public final class XlConverter {
         return new XlDisk(target, format, d.getTargetDev(), !d.isReadonly(), backend, cdrom);
     }
 
-    private static String emptyToNull(String s) {
+    static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static VirtException unsupported(String detail) {
+    static VirtException unsupported(String detail) {
         return new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.XENXL, detail);
     }
 }
