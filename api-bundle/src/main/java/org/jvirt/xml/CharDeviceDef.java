@@ -48,6 +48,8 @@ public final class CharDeviceDef extends DeviceBase implements DeviceDef {
     public String getSourceService() { return sourceService; }
     public void setSourceService(String sourceService) { this.sourceService = sourceService; }
     public Map<String, String> getSourceOtherAttributes() { return sourceOtherAttributes; }
+    /** Further {@code <source>} elements after the first (a udp device's connect source after its bind source). */
+    public List<XmlNode> getSourceExtra() { return sourceExtra; }
     /** The tcp {@code <protocol type=...>}: raw, telnet, telnets, tls. */
     public String getProtocolType() { return protocolType; }
     public void setProtocolType(String protocolType) { this.protocolType = protocolType; }

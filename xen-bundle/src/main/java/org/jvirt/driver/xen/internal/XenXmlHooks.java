@@ -69,8 +69,8 @@ public final class XenXmlHooks implements DomainXmlHooks {
         }
         boolean ide = false;
         for (DiskDef d : def.getDisks()) {
-            if (d.getDriverType() == null && d.getSourcePath() != null) {
-                d.setDriverType("raw"); // xl.cfg's default format
+            if (d.getDriverType() == null) {
+                d.setDriverType("raw"); // xl.cfg's default format (libvirt sets it on every disk)
             }
             if ("ide".equals(d.getTargetBus()) && d.getTargetDev() != null && d.getTargetDev().startsWith("hd")) {
                 ide = true;

@@ -152,15 +152,18 @@ public final class XlConfig {
         }
     }
 
+    /** As libvirt's virConf writes a string: in triple quotes when it holds a newline or both quotes. */
     private static String quote(String s) {
+        if (s.indexOf('\n') >= 0) {
+            return "\"\"\"" + s + "\"\"\"";
+        }
         if (s.indexOf('"') < 0) {
             return '"' + s + '"';
         }
         if (s.indexOf('\'') < 0) {
             return '\'' + s + '\'';
         }
-        throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.XENXL,
-                "cannot write a value holding both quote characters: " + s);
+        return "\"\"\"" + s + "\"\"\"";
     }
 
     /** Parses an xl.cfg text. */
@@ -285,6 +288,21 @@ public final class XlConfig {
                         throw error("expected ',' or ']' in a list");
                     }
                 }
+            }
+            if (ch == '"' && pos + 6 < s.length() && s.startsWith("\"\"\"", pos)) {
+                // libvirt's virConf (which reads xen-xl and xen-xm configs) takes python-style triple quotes
+                int start = pos + 3;
+                int end = s.indexOf("\"\"\"", start);
+                if (end < 0) {
+                    throw error("unterminated string");
+                }
+                for (int i = start; i < end; i++) {
+                    if (s.charAt(i) == '\n') {
+                        line++;
+                    }
+                }
+                pos = end + 3;
+                return s.substring(start, end);
             }
             if (ch == '"' || ch == '\'') {
                 int start = ++pos;

@@ -15,6 +15,7 @@ import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.GraphicsDef;
 import org.jvirt.xml.InterfaceDef;
+import org.jvirt.xml.SoundDef;
 import org.jvirt.xml.XmlNode;
 
 /**
@@ -120,6 +121,13 @@ public final class XlConverter {
         XlExtras.pciFromXl(c, def);
         graphicsFromXl(c, def, hvm);
         if (hvm) {
+            soundFromXl(c, def);
+            String parallel = c.string("parallel");
+            if (parallel != null && !parallel.equals("none")) {
+                CharDeviceDef par = charDev("parallel", parallel);
+                par.setTargetPort(0);
+                def.getParallels().add(par);
+            }
             serialsFromXl(c, def, xm);
         }
         if (xm) {
@@ -369,22 +377,119 @@ public final class XlConverter {
         return g;
     }
 
-    private static CharDeviceDef charDev(String kind, String spec) {
-        if (spec.equals("pty") || spec.equals("null") || spec.equals("stdio") || spec.equals("vc")) {
-            return new CharDeviceDef(kind, spec);
-        }
-        if (spec.startsWith("file:")) {
-            CharDeviceDef d = new CharDeviceDef(kind, "file");
-            d.setSourcePath(spec.substring(5));
-            return d;
-        }
-        if (spec.startsWith("/dev/")) {
+    /** libvirt's character device types (virDomainChrType). */
+    private static final List<String> CHR_TYPES = List.of("null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp",
+            "tcp", "unix", "spicevmc", "spiceport", "nmdm", "qemu-vdagent", "dbus");
+
+    /**
+     * A serial or parallel spec as libvirt's xen converter reads it: an absolute path is a host device, else
+     * TYPE[:VALUE] (telnet is tcp with the telnet protocol): file/pipe path, tcp HOST:PORT[,server],
+     * udp [HOST]:PORT[@[HOST]:PORT] (connect, then bind), unix PATH[,server].
+     */
+    static CharDeviceDef charDev(String kind, String spec) {
+        if (spec.startsWith("/")) {
             CharDeviceDef d = new CharDeviceDef(kind, "dev");
             d.setSourcePath(spec);
             return d;
         }
-        throw unsupported("serial '" + spec + "' is not supported (pty, null, stdio, vc, file:PATH, /dev/...)");
+        int colon = spec.indexOf(':');
+        String prefix = colon < 0 ? spec : spec.substring(0, colon);
+        String value = colon < 0 ? spec : spec.substring(colon + 1);
+        CharDeviceDef d;
+        if (prefix.startsWith("telnet")) {
+            d = new CharDeviceDef(kind, "tcp");
+            d.setProtocolType("telnet");
+        } else if (CHR_TYPES.contains(prefix)) {
+            d = new CharDeviceDef(kind, prefix);
+            if (prefix.equals("tcp")) {
+                d.setProtocolType("raw");
+            }
+        } else {
+            throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.XENXL, "unknown chr device type '" + prefix + "'");
+        }
+        switch (d.getType()) {
+            case "file", "pipe" -> d.setSourcePath(value);
+            case "tcp" -> {
+                int c = value.indexOf(':');
+                if (c < 0) {
+                    throw malformedChr();
+                }
+                int comma = value.indexOf(',', c);
+                d.setSourceHost(c == 0 ? null : value.substring(0, c));
+                d.setSourceService(comma < 0 ? value.substring(c + 1) : value.substring(c + 1, comma));
+                d.setSourceMode(comma >= 0 && value.indexOf(",server", comma) >= 0 ? "bind" : "connect");
+            }
+            case "udp" -> {
+                int c = value.indexOf(':');
+                if (c < 0) {
+                    throw malformedChr();
+                }
+                String connectHost = c == 0 ? null : value.substring(0, c);
+                int at = value.indexOf('@', c);
+                String connectService;
+                String bindHost = null;
+                String bindService = null;
+                if (at >= 0) {
+                    connectService = value.substring(c + 1, at);
+                    int c3 = value.indexOf(':', at);
+                    if (c3 < 0) {
+                        throw malformedChr();
+                    }
+                    bindHost = c3 > at + 1 ? value.substring(at + 1, c3) : null;
+                    bindService = value.substring(c3 + 1);
+                } else {
+                    connectService = value.substring(c + 1);
+                }
+                // libvirt shows the bind source first, then the connect source
+                boolean bind = bindHost != null || bindService != null;
+                d.setSourceMode(bind ? "bind" : "connect");
+                d.setSourceHost(bind ? bindHost : connectHost);
+                d.setSourceService(bind ? bindService : connectService);
+                if (bind && (connectHost != null || connectService != null)) {
+                    XmlNode connect = new XmlNode("source").attr("mode", "connect");
+                    if (connectHost != null) {
+                        connect.attr("host", connectHost);
+                    }
+                    if (connectService != null) {
+                        connect.attr("service", connectService);
+                    }
+                    d.getSourceExtra().add(connect);
+                }
+            }
+            case "unix" -> {
+                int comma = value.indexOf(',');
+                d.setSourcePath(comma < 0 ? value : value.substring(0, comma));
+                d.setSourceMode(comma >= 0 && value.indexOf(",server", comma) >= 0 ? "bind" : "connect");
+            }
+            default -> {
+            }
+        }
+        return d;
     }
+
+    private static VirtException malformedChr() {
+        return new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.XENXL, "malformed char device string");
+    }
+
+    /** HVM soundhw = "MODEL,MODEL" ("all" is sb16 and es1370, as in Xen's old qemu). */
+    private static void soundFromXl(XlConfig c, DomainDef def) {
+        String str = c.string("soundhw");
+        if (str == null) {
+            return;
+        }
+        List<String> models = str.equals("all") ? List.of("sb16", "es1370") : List.of(str.split(",", -1));
+        for (String m : models) {
+            if (!SOUND_MODELS.contains(m)) {
+                throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.XENXL,
+                        "unknown sound model '" + m + "'");
+            }
+            def.getSounds().add(new SoundDef(m));
+        }
+    }
+
+    /** libvirt's sound models (virDomainSoundModel). */
+    private static final List<String> SOUND_MODELS = List.of("sb16", "es1370", "pcspk", "ac97", "ich6", "ich9",
+            "usb", "ich7", "virtio");
 
     /** A vif rate (NUM{B,KB,MB,GB}/s or .../b with bits, optionally @interval) in kilobytes per second. */
     static long rateKBps(String rate) {
@@ -585,6 +690,13 @@ public final class XlConverter {
         XlExtras.pciToXl(c, def);
         if (hvm) {
             charDevs(c, def, xm);
+            List<String> sounds = new ArrayList<>();
+            for (SoundDef snd : def.getSounds()) {
+                sounds.add(sexpr(snd.getModel()));
+            }
+            if (!sounds.isEmpty()) {
+                c.set("soundhw", String.join(",", sounds));
+            }
         }
         if (xm) {
             XmFormat.osToXm(c, def, hvm);
@@ -957,13 +1069,39 @@ public final class XlConverter {
         return null;
     }
 
+    /** A serial or parallel device as libvirt's xen converter writes it (see {@link #charDev}). */
     private static String charSpec(CharDeviceDef s) {
         return switch (s.getType()) {
             case "pty", "null", "stdio", "vc" -> s.getType();
-            case "file", "pipe" -> s.getType() + ":" + s.getSourcePath();
-            case "dev" -> s.getSourcePath();
+            case "file", "pipe" -> s.getType() + ":" + sexpr(s.getSourcePath());
+            case "dev" -> sexpr(s.getSourcePath());
+            case "tcp" -> (s.getProtocolType() == null || "raw".equals(s.getProtocolType()) ? "tcp" : "telnet") + ":" + nz(s.getSourceHost()) + ":"
+                    + nz(s.getSourceService()) + ("bind".equals(s.getSourceMode()) ? ",server,nowait" : "");
+            case "udp" -> {
+                String[] bind = {null, null};
+                String[] connect = {null, null};
+                String[] first = "bind".equals(s.getSourceMode()) ? bind : connect;
+                first[0] = s.getSourceHost();
+                first[1] = s.getSourceService();
+                for (XmlNode x : s.getSourceExtra()) {
+                    String[] which = "bind".equals(x.attr("mode")) ? bind : connect;
+                    which[0] = x.attr("host");
+                    which[1] = x.attr("service");
+                }
+                yield "udp:" + nz(connect[0]) + ":" + nz(connect[1]) + "@" + nz(bind[0]) + ":" + nz(bind[1]);
+            }
+            case "unix" -> "unix:" + sexpr(s.getSourcePath()) + ("bind".equals(s.getSourceMode()) ? ",server,nowait" : "");
             default -> throw unsupported("unsupported chr device type '" + s.getType() + "'");
         };
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** libvirt's virBufferEscapeSexpr: a backslash before each backslash and single quote. */
+    private static String sexpr(String s) {
+        return s == null ? "" : s.replace("\\", "\\\\").replace("'", "\\'");
     }
 
     /** The xl disk spec of a disk. */
