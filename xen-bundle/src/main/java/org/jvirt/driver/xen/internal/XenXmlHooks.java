@@ -68,9 +68,18 @@ public final class XenXmlHooks implements DomainXmlHooks {
             def.getControllers().add(0, new ControllerDef("xenbus", 0));
         }
         boolean ide = false;
+        int scsi = -1;
         for (DiskDef d : def.getDisks()) {
             if (d.getDriverType() == null) {
                 d.setDriverType("raw"); // xl.cfg's default format (libvirt sets it on every disk)
+            }
+            if ("scsi".equals(d.getTargetBus()) && d.getTargetDev() != null && d.getTargetDev().matches("sd[a-z]")) {
+                // libvirt's generic drive address of a SCSI disk: one bus, 7 units per controller
+                int idx = d.getTargetDev().charAt(2) - 'a';
+                if (d.getAddress() == null) {
+                    d.setAddress(AddressDef.drive(idx / 7, 0, 0, idx % 7));
+                }
+                scsi = Math.max(scsi, idx / 7);
             }
             if ("ide".equals(d.getTargetBus()) && d.getTargetDev() != null && d.getTargetDev().startsWith("hd")) {
                 ide = true;
@@ -78,6 +87,12 @@ public final class XenXmlHooks implements DomainXmlHooks {
                     int idx = d.getTargetDev().charAt(2) - 'a';
                     d.setAddress(AddressDef.drive(idx / 4, (idx % 4) / 2, 0, idx % 2));
                 }
+            }
+        }
+        for (int i = 0; i <= scsi; i++) {
+            int index = i;
+            if (def.getControllers().stream().noneMatch(c -> "scsi".equals(c.getType()) && c.getIndex() == index)) {
+                def.getControllers().add(new ControllerDef("scsi", index));
             }
         }
         if (ide && def.getControllers().stream().noneMatch(c -> "ide".equals(c.getType()))) {

@@ -39,7 +39,8 @@ import org.jvirt.shell.Jvirsh;
  * (tests/xlconfigdata/*.cfg of libvirt's Debian source, read where it lies, never copied here), stock
  * {@code virsh domxml-from-native xen-xl FILE} and {@code jvirsh -c xen:///system domxml-from-native xen-xl
  * FILE} must print the same bytes; then {@code domxml-to-native xen-xl} of libvirt's XML must print the same
- * xl.cfg from both. The configs listed in {@link #KNOWN} with the reason are the documented exceptions: for
+ * xl.cfg from both. The same for {@code xen-xm} over tests/xmconfigdata and src/test/resources/xm-compare,
+ * plus {@code domxml-to-native xen-xm} of libvirt's own XML files in xmconfigdata. The configs listed in {@link #KNOWN} with the reason are the documented exceptions: for
  * them the outputs must still differ (an entry that starts to agree fails, so the list stays true).
  *
  * <p>libvirt's source: {@code -Djvirt.corpus=DIR}, else {@code ~/.cache/jvirt/libvirt-source}, fetched
@@ -53,7 +54,8 @@ class LibvirtXenComparisonTest {
     static final String XEN_XM = "xen-xm";
 
     static {
-        // none at the moment: all 48 of libvirt's xlconfigdata configs agree in both directions
+        // none at the moment: all 48 of libvirt's xlconfigdata configs and all 38 xmconfigdata configs (with
+        // their 38 XML files) agree in both directions; a xen-xm entry would be keyed "xm:NAME"
     }
 
     @TempDir
@@ -91,6 +93,12 @@ class LibvirtXenComparisonTest {
     @TestFactory
     Stream<DynamicTest> ourDeviceConfigs() throws IOException {
         return configs(Path.of("src/test/resources/xl-compare").toAbsolutePath(), 3);
+    }
+
+    /** jvirt's own xm configs (src/test/resources/xm-compare) as xen-xm, compared with libvirt both ways. */
+    @TestFactory
+    Stream<DynamicTest> ourXmConfigs() throws IOException {
+        return configs(Path.of("src/test/resources/xm-compare").toAbsolutePath(), 3, XEN_XM);
     }
 
     @TestFactory

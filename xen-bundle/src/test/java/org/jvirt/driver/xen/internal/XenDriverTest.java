@@ -135,8 +135,32 @@ class XenDriverTest {
                     c.domainXMLFromNative("xen-xl", Files.readString(golden.resolve("hvm-full.cfg"))));
             assertEquals(Files.readString(golden.resolve("hvm-full.native.cfg")),
                     c.domainXMLToNative("xen-xl", Files.readString(golden.resolve("hvm-full.xml"))));
+            // libvirt's libxl driver: sxpr is refused as no longer supported, other formats as unknown
             VirtException e = assertThrows(VirtException.class, () -> c.domainXMLFromNative("xen-sxpr", "x"));
+            assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+            assertTrue(e.getMessage().contains("conversion from 'xen-sxpr' format is no longer supported"), e.getMessage());
+            e = assertThrows(VirtException.class, () -> c.domainXMLFromNative("vmware-vmx", "x"));
             assertEquals(ErrorCode.INVALID_ARG, e.code());
+            assertTrue(e.getMessage().contains("unsupported config type vmware-vmx"), e.getMessage());
+            e = assertThrows(VirtException.class, () -> c.domainXMLToNative("xen-sxpr",
+                    Files.readString(golden.resolve("hvm-full.xml"))));
+            assertEquals(ErrorCode.INVALID_ARG, e.code());
+            // xen-xm: jvirt's own xm config, its XML and the xm config written back (a fixed point)
+            Path xm = Path.of("src/test/resources/xm-compare");
+            String xml = c.domainXMLFromNative("xen-xm", Files.readString(xm.resolve("pv-xm.cfg")));
+            assertTrue(xml.contains("<bootloader_args>-q</bootloader_args>"), xml);
+            assertTrue(xml.contains("<cmdline>root=/dev/xvda1 console=hvc0</cmdline>"), xml);
+            assertTrue(xml.contains("<driver name='tap' type='qcow2'/>"), xml);
+            assertTrue(xml.contains("<shareable/>"), xml);
+            String cfg = c.domainXMLToNative("xen-xm", xml);
+            assertTrue(cfg.contains("extra = \"root=/dev/xvda1 console=hvc0\""), cfg);
+            assertTrue(cfg.contains("\"tap:qcow2:/var/lib/xen/images/data.qcow2,xvdb,!\""), cfg);
+            assertEquals(xml, c.domainXMLFromNative("xen-xm", cfg));
+            // xm keeps one serial port
+            e = assertThrows(VirtException.class, () -> c.domainXMLFromNative("xen-xm",
+                    "name = \"h\"\nbuilder = \"hvm\"\nkernel = \"/usr/lib/xen/boot/hvmloader\"\nserial = [ \"pty\", \"pty\" ]\n"));
+            assertEquals(ErrorCode.CONFIG_UNSUPPORTED, e.code());
+            assertTrue(e.getMessage().contains("Multiple serial devices are not supported by xen-xm"), e.getMessage());
         }
     }
 
