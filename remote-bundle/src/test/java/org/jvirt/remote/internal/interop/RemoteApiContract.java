@@ -20,9 +20,12 @@ import org.jvirt.api.DomainEventType;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainState;
 import org.jvirt.api.ErrorCode;
+import org.jvirt.api.ErrorDomain;
+import org.jvirt.api.VirtError;
 import org.jvirt.api.OpenFlag;
 import org.jvirt.api.VirtException;
 import org.jvirt.core.internal.FrontEndImpl;
+import org.jvirt.remote.internal.xdr.XdrWriter;
 
 /**
  * One API suite for a daemon serving libvirt's {@code test:///default} over a unix socket, run through
@@ -137,6 +140,42 @@ abstract class RemoteApiContract {
             assertTrue(c.networkLookupByName("default").isActive());
             assertTrue(c.networkLookupByName("default").getXMLDesc().contains("<name>default</name>"));
         }
+    }
+
+    /**
+     * Procedures libvirt's test driver lacks (and jvirt's table too): libvirtd's answer when the driver lacks
+     * the API, from the API's error domain, after the read-only check.
+     */
+    @Test
+    void aProcedureTheDriverLacks() throws Exception {
+        XdrWriter blockPull = RawRemoteCall.domainArgs().writeString("vda").writeHyper(0).writeInt(0);
+        assertError(socket(), 240, blockPull, ErrorCode.NO_SUPPORT, ErrorDomain.DOMAIN,
+                "this function is not supported by the connection driver: virDomainBlockPull");
+        assertError(readOnlySocket(), 240, blockPull, ErrorCode.OPERATION_DENIED, ErrorDomain.DOMAIN,
+                "operation forbidden: read only access prevents virDomainBlockPull");
+        XdrWriter managedSaveXml = RawRemoteCall.domainArgs().writeInt(0);
+        assertError(readOnlySocket(), 388, managedSaveXml, ErrorCode.NO_SUPPORT, ErrorDomain.DOMAIN,
+                "this function is not supported by the connection driver: virDomainManagedSaveGetXMLDesc");
+        XdrWriter blockJobInfo = RawRemoteCall.domainArgs().writeString("vda").writeInt(0);
+        assertError(socket(), 238, blockJobInfo, ErrorCode.NO_SUPPORT, ErrorDomain.DOMAIN,
+                "this function is not supported by the connection driver: virDomainGetBlockJobInfo");
+    }
+
+    @Test
+    void anEventOrAnUnknownNumberIsAnUnknownProcedure() throws Exception {
+        for (int number : new int[] {107, 444, 9999}) {
+            assertError(socket(), number, new XdrWriter(), ErrorCode.RPC, ErrorDomain.RPC,
+                    "unknown procedure: " + number);
+        }
+    }
+
+    private static void assertError(java.nio.file.Path socket, int procedure, XdrWriter args, ErrorCode code,
+            ErrorDomain domain, String message) throws java.io.IOException {
+        VirtError e = RawRemoteCall.call(socket, procedure, args);
+        assertNotNull(e, "procedure " + procedure + " succeeded");
+        assertEquals(message, e.message(), "procedure " + procedure);
+        assertEquals(code, e.code(), "procedure " + procedure);
+        assertEquals(domain, e.domain(), "procedure " + procedure);
     }
 
     private static void assertEvent(BlockingQueue<DomainEvent> events, String name, DomainEventType type)

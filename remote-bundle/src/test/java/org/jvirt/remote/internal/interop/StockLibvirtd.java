@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's libvirtd, started by a test with a private configuration: its sockets in a temporary directory,
- * no tcp or tls, and in a network namespace of its own, so that nothing it does reaches the host's network.
+ * no tcp or tls, in a network namespace of its own, so that nothing it does reaches the host's network, and
+ * a mount namespace of its own (a private /run/libvirt), so that it starts beside another libvirtd.
  */
 final class StockLibvirtd implements AutoCloseable {
     static final Path LIBVIRTD = Path.of("/usr/sbin/libvirtd");
@@ -38,8 +39,11 @@ final class StockLibvirtd implements AutoCloseable {
         Path conf = dir.resolve("libvirtd.conf");
         Files.writeString(conf, "unix_sock_dir = \"" + run + "\"\nlisten_tls = 0\nlisten_tcp = 0\n"
                 + "auth_unix_rw = \"none\"\nauth_unix_ro = \"none\"\n", StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder("unshare", "-n", LIBVIRTD.toString(), "-f", conf.toString(),
-                "--pid-file", dir.resolve("libvirtd.pid").toString())
+        // its own mount namespace too, with a private /run/libvirt: another libvirtd on the machine holds the
+        // pid files of its drivers there, and this one would not start
+        String command = "mkdir -p /run/libvirt && mount -t tmpfs tmpfs /run/libvirt && exec " + LIBVIRTD
+                + " -f '" + conf + "' --pid-file '" + dir.resolve("libvirtd.pid") + "'";
+        Process p = new ProcessBuilder("unshare", "-n", "-m", "--propagation", "private", "sh", "-c", command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("libvirtd.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.exists(run.resolve("libvirt-sock"))) {
