@@ -147,6 +147,29 @@ public interface Domain {
 
     InterfaceStats interfaceStats(String device);
 
+    // ---- what the hypervisor and the guest tell about the domain ----------------------------------
+
+    /**
+     * A vCPU count (libvirt's virDomainGetVcpusFlags): the current or, with {@link VcpuFlag#MAXIMUM}, the
+     * maximum one, of the live or the persistent definition ({@link VcpuFlag#LIVE}, {@link VcpuFlag#CONFIG}).
+     */
+    int getVcpuCount(Set<VcpuFlag> flags);
+
+    /** The balloon driver's statistics, at most {@link MemoryStat#NR} (libvirt's virDomainMemoryStats). */
+    List<MemoryStat> memoryStats();
+
+    /** The sizes of a disk, by target name or source path (libvirt's virDomainGetBlockInfo). */
+    BlockInfo getBlockInfo(String disk);
+
+    /** The state of the hypervisor's control interface (libvirt's virDomainGetControlInfo). */
+    ControlInfo getControlInfo();
+
+    /** The guest's clock (libvirt's virDomainGetTime); refused on a read-only connection. */
+    DomainTime getTime();
+
+    /** The guest's hostname (libvirt's virDomainGetHostname); refused on a read-only connection. */
+    String getHostname();
+
     // ---- migration -------------------------------------------------------------------------------
 
     /** Migrates to another connection; returns the domain there (libvirt's virDomainMigrate). */

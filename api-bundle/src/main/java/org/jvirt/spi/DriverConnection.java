@@ -4,13 +4,17 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 
+import org.jvirt.api.BlockInfo;
 import org.jvirt.api.BlockStats;
+import org.jvirt.api.ControlInfo;
 import org.jvirt.api.CpuMap;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainStatus;
+import org.jvirt.api.DomainTime;
 import org.jvirt.api.InterfaceStats;
 import org.jvirt.api.JobInfo;
 import org.jvirt.api.JobStats;
+import org.jvirt.api.MemoryStat;
 import org.jvirt.api.NodeInfo;
 import org.jvirt.api.SecurityLabel;
 import org.jvirt.api.SecurityModel;
@@ -302,6 +306,34 @@ public interface DriverConnection {
 
     default InterfaceStats domainInterfaceStats(DomainRef dom, String device) {
         throw VirtException.noSupport("virDomainInterfaceStats");
+    }
+
+    /** @param flags virDomainVcpuFlags: LIVE, CONFIG, MAXIMUM, GUEST */
+    default int domainGetVcpusFlags(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetVcpusFlags");
+    }
+
+    /** @param nrStats at most this many statistics */
+    default List<MemoryStat> domainMemoryStats(DomainRef dom, int nrStats, int flags) {
+        throw VirtException.noSupport("virDomainMemoryStats");
+    }
+
+    /** @param path a disk's target name or source path */
+    default BlockInfo domainGetBlockInfo(DomainRef dom, String path, int flags) {
+        throw VirtException.noSupport("virDomainGetBlockInfo");
+    }
+
+    default ControlInfo domainGetControlInfo(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetControlInfo");
+    }
+
+    default DomainTime domainGetTime(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetTime");
+    }
+
+    /** @param flags virDomainGetHostnameFlags: LEASE 1, AGENT 2 */
+    default String domainGetHostname(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetHostname");
     }
 
     /**

@@ -16,6 +16,7 @@ public final class Commands {
         Commands c = new Commands();
         DomainCommands.register(c);
         MonitorCommands.register(c);
+        DomainRuntimeCommands.register(c);
         HostCommands.register(c);
         NetworkCommands.register(c);
         ShellCommands.register(c);

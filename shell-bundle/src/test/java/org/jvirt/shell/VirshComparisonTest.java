@@ -142,6 +142,10 @@ class VirshComparisonTest {
         "net-list", "net-list --all", "net-info default", "net-uuid default", "schedinfo test", "dumpxml test",
         "net-dumpxml default", "net-dumpxml default --inactive", "capabilities", "version", "hostname", "uri", "domblkstat test vda",
         "domifstat test testnet0", "ttyconsole test",
+        "vcpucount test", "vcpucount test --maximum --live", "vcpucount test --current", "vcpucount test --config",
+        "vcpucount test --active", "dommemstat test", "domblkinfo test vda", "domblkinfo test /guest/diskimage1",
+        "domblkinfo test --all", "domblkinfo test --all --human", "domblkinfo test vda --human", "domcontrol test",
+        "domtime test", "domtime test --pretty", "domhostname test",
     })
     void sameOutput(String command) throws Exception {
         compare(List.of(command.split(" ")));
@@ -153,6 +157,9 @@ class VirshComparisonTest {
         "setmem test abc", "help nosuch", "domblkstat test hda", "setvcpus test 0",
         "list --all --name=x", "start test", "save test", "domxml-to-native qemu-argv",
         "domxml-to-native qemu-argv --domain test",
+        "vcpucount test --live --config", "vcpucount test --active --maximum", "vcpucount test --guest --config",
+        "vcpucount nope", "domblkinfo test hda", "domblkinfo test", "domblkinfo test vda --all", "dommemstat nope",
+        "domhostname test --source bogus", "domcontrol nope",
     })
     void sameErrors(String command) throws Exception {
         compare(List.of(command.split(" ")));
@@ -181,8 +188,16 @@ class VirshComparisonTest {
         compare(List.of("destroy test; start test --paused; domstate test"));
     }
 
+    /** What a domain tells when it is not running, and after it started again. */
+    @org.junit.jupiter.api.Test
+    void runtimeQueriesOfAStoppedDomain() throws Exception {
+        compare(List.of("destroy test; vcpucount test; vcpucount test --live; dommemstat test; domtime test;"
+                + " domhostname test; domcontrol test; domblkinfo test vda; start test; vcpucount test; domtime test"));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test"})
+    @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test",
+        "domtime test", "domhostname test", "vcpucount test --guest"})
     void sameReadOnlyRefusal(String command) throws Exception {
         List<String> args = new ArrayList<>(List.of("-r"));
         args.addAll(List.of(command.split(" ")));

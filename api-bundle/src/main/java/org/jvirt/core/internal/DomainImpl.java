@@ -57,6 +57,45 @@ final class DomainImpl implements Domain {
         return connect.enterMutating(api);
     }
 
+    /** One call of {@link DomainRuntimeCalls}, its error reported as every call's is. */
+    private <T> T runtime(java.util.function.BiFunction<DomainRuntimeCalls, DomainRef, T> call) {
+        try {
+            return call.apply(new DomainRuntimeCalls(connect), ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public int getVcpuCount(Set<VcpuFlag> flags) {
+        return runtime((r, d) -> r.getVcpusFlags(d, flags));
+    }
+
+    @Override
+    public List<org.jvirt.api.MemoryStat> memoryStats() {
+        return runtime(DomainRuntimeCalls::memoryStats);
+    }
+
+    @Override
+    public org.jvirt.api.BlockInfo getBlockInfo(String disk) {
+        return runtime((r, d) -> r.getBlockInfo(d, disk));
+    }
+
+    @Override
+    public org.jvirt.api.ControlInfo getControlInfo() {
+        return runtime(DomainRuntimeCalls::getControlInfo);
+    }
+
+    @Override
+    public org.jvirt.api.DomainTime getTime() {
+        return runtime(DomainRuntimeCalls::getTime);
+    }
+
+    @Override
+    public String getHostname() {
+        return runtime(DomainRuntimeCalls::getHostname);
+    }
+
 
     @Override
     public Connect getConnect() {

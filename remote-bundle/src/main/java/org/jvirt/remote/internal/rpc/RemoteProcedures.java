@@ -197,6 +197,8 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_BLOCK_STATS, args(DOMAIN, STRING), ret(BLOCK_STATS));
         put(m, Procedure.DOMAIN_INTERFACE_STATS, args(DOMAIN, STRING), ret(INTERFACE_STATS));
 
+        DomainRuntimeProcedures.register(m);
+
         // ---- jobs
         put(m, Procedure.DOMAIN_GET_JOB_INFO, args(DOMAIN), ret(JOB_INFO));
         put(m, Procedure.DOMAIN_GET_JOB_STATS, args(DOMAIN, UINT), ret(JOB_STATS));

@@ -13,7 +13,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.jvirt.api.BlockInfo;
 import org.jvirt.api.Connect;
+import org.jvirt.api.ControlInfo;
+import org.jvirt.api.DomainTime;
+import org.jvirt.api.MemoryStat;
+import org.jvirt.api.VcpuFlag;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainEvent;
 import org.jvirt.api.DomainEventType;
@@ -139,6 +144,48 @@ abstract class RemoteApiContract {
             assertEquals(1, c.numOfNetworks());
             assertTrue(c.networkLookupByName("default").isActive());
             assertTrue(c.networkLookupByName("default").getXMLDesc().contains("<name>default</name>"));
+        }
+    }
+
+    /** What test:///default's running domain tells, as libvirt 9.0's test driver tells it. */
+    @Test
+    void runtimeQueries() {
+        try (Connect c = open()) {
+            Domain d = c.lookupByName("test");
+            assertEquals(2, d.getVcpuCount(Set.of()));
+            assertEquals(2, d.getVcpuCount(Set.of(VcpuFlag.MAXIMUM, VcpuFlag.CONFIG)));
+            List<MemoryStat> stats = d.memoryStats();
+            assertEquals(13, stats.size());
+            assertEquals(new MemoryStat(MemoryStat.ACTUAL_BALLOON, 2097152), stats.get(0));
+            assertEquals(new MemoryStat(MemoryStat.LAST_UPDATE, 627319920), stats.get(8));
+            assertEquals(new MemoryStat(MemoryStat.RSS, 1048576), stats.get(12));
+            assertEquals(new BlockInfo(1099506450432L, 1099511627776L, 1099511627776L), d.getBlockInfo("vda"));
+            assertEquals(new ControlInfo(ControlInfo.OK, 0, 0), d.getControlInfo());
+            assertEquals(new DomainTime(627319920, 0), d.getTime());
+            assertEquals("testhost", d.getHostname());
+            VirtException e = assertThrows(VirtException.class, () -> d.getBlockInfo("hda"));
+            assertEquals("invalid argument: invalid path hda not assigned to domain", e.getMessage());
+            assertEquals(ErrorDomain.TEST, e.domain());
+            e = assertThrows(VirtException.class, () -> d.getVcpuCount(Set.of(VcpuFlag.GUEST)));
+            assertEquals("unsupported flags (0x8) in function testDomainGetVcpusFlags", e.getMessage());
+            d.destroy();
+            try {
+                e = assertThrows(VirtException.class, d::getTime);
+                assertEquals("Requested operation is not valid: domain is not running", e.getMessage());
+                assertEquals(ErrorDomain.TEST, e.domain());
+                e = assertThrows(VirtException.class, d::memoryStats);
+                assertEquals(ErrorCode.OPERATION_INVALID, e.code());
+                assertEquals(ErrorDomain.DOMAIN, e.domain());
+                assertEquals(2, d.getVcpuCount(Set.of()));
+            } finally {
+                d.create();
+            }
+        }
+        try (Connect ro = client.open("test+unix:///default?socket=" + readOnlySocket(), null,
+                Set.of(OpenFlag.READ_ONLY))) {
+            VirtException e = assertThrows(VirtException.class, () -> ro.lookupByName("test").getHostname());
+            assertEquals("operation forbidden: read only access prevents virDomainGetHostname", e.getMessage());
+            assertEquals(2, ro.lookupByName("test").getVcpuCount(Set.of(VcpuFlag.LIVE)));
         }
     }
 

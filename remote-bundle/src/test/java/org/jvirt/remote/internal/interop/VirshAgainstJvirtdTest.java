@@ -85,7 +85,11 @@ class VirshAgainstJvirtdTest {
                 "ttyconsole test", "vcpuinfo test", "dominfo nope", "net-info nope", "domname test",
                 "setmem test abc", "domblkstat test hda", "setvcpus test 0", "start test", "save test",
                 "suspend test; domstate test --reason; resume test; domstate test --reason",
-                "destroy test; domstate test --reason; start test; list --all");
+                "destroy test; domstate test --reason; start test; list --all",
+                "vcpucount test", "vcpucount test --maximum --config", "dommemstat test", "domblkinfo test vda",
+                "domblkinfo test --all --human", "domblkinfo test hda", "domcontrol test", "domtime test",
+                "domhostname test", "vcpucount test --live --config",
+                "destroy test; vcpucount test; dommemstat test; domtime test; domcontrol test");
         List<Arguments> out = new ArrayList<>();
         for (String transport : List.of("unix", "tcp", "tls")) {
             for (String c : list) {

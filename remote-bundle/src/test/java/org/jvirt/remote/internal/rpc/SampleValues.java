@@ -154,6 +154,15 @@ public final class SampleValues {
         if (c == MigrationFinish.class) {
             return new MigrationFinish(domain(seed), (byte[]) of(byte[].class, seed + 1));
         }
+        if (c == org.jvirt.api.BlockInfo.class) {
+            return new org.jvirt.api.BlockInfo(1L << 40, (1L << 40) + 5, -2);
+        }
+        if (c == org.jvirt.api.ControlInfo.class) {
+            return new org.jvirt.api.ControlInfo(org.jvirt.api.ControlInfo.ERROR, 2, 0x8000000000000005L);
+        }
+        if (c == org.jvirt.api.DomainTime.class) {
+            return new org.jvirt.api.DomainTime(-627319920L, 999_999_999);
+        }
         throw new AssertionError("no sample for type " + c.getName() + ": add one to SampleValues");
     }
 
@@ -173,6 +182,10 @@ public final class SampleValues {
         if (item == VcpuInfo.class) {
             return List.of(new VcpuInfo(0, 1, 5_000_000_000L, 3, bits(0, 2)),
                     new VcpuInfo(1, 2, 42L, -1, bits(1, 9)));
+        }
+        if (item == org.jvirt.api.MemoryStat.class) {
+            return List.of(new org.jvirt.api.MemoryStat(org.jvirt.api.MemoryStat.ACTUAL_BALLOON, 2097152),
+                    new org.jvirt.api.MemoryStat(99, 0xffffffffffffffffL));
         }
         throw new AssertionError("no sample for List<" + item.getTypeName() + ">: add one to SampleValues");
     }

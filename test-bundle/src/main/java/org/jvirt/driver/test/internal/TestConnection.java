@@ -74,6 +74,7 @@ final class TestConnection implements DriverConnection {
     private final String uri;
     private final DomainEvents events;
     private final TestNetworks networks;
+    private final TestDomainRuntime runtime;
     private boolean closed;
 
     TestConnection(TestDriver driver, TestHost host, String uri, EventSink sink) {
@@ -82,6 +83,7 @@ final class TestConnection implements DriverConnection {
         this.uri = uri;
         this.events = new DomainEvents(sink, ErrorDomain.TEST);
         this.networks = new TestNetworks(host);
+        this.runtime = new TestDomainRuntime(host);
         host.events.add(events);
     }
 
@@ -857,6 +859,38 @@ final class TestConnection implements DriverConnection {
             }
         }
         return false;
+    }
+
+    // ---- runtime queries: TestDomainRuntime -------------------------------------------------------
+
+    @Override
+    public int domainGetVcpusFlags(DomainRef dom, int flags) {
+        return runtime.getVcpusFlags(dom, flags);
+    }
+
+    @Override
+    public List<org.jvirt.api.MemoryStat> domainMemoryStats(DomainRef dom, int nrStats, int flags) {
+        return runtime.memoryStats(dom, nrStats, flags);
+    }
+
+    @Override
+    public org.jvirt.api.BlockInfo domainGetBlockInfo(DomainRef dom, String path, int flags) {
+        return runtime.getBlockInfo(dom, path, flags);
+    }
+
+    @Override
+    public org.jvirt.api.ControlInfo domainGetControlInfo(DomainRef dom, int flags) {
+        return runtime.getControlInfo(dom, flags);
+    }
+
+    @Override
+    public org.jvirt.api.DomainTime domainGetTime(DomainRef dom, int flags) {
+        return runtime.getTime(dom, flags);
+    }
+
+    @Override
+    public String domainGetHostname(DomainRef dom, int flags) {
+        return runtime.getHostname(dom, flags);
     }
 
     @Override
