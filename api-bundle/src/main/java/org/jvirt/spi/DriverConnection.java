@@ -78,6 +78,30 @@ public interface DriverConnection {
         throw VirtException.noSupport("virNodeGetSecurityModel");
     }
 
+    default String connectGetSysinfo(int flags) {
+        throw VirtException.noSupport("virConnectGetSysinfo");
+    }
+
+    /** The free memory of NUMA cells {@code startCell}.., at most {@code maxCells}, in bytes. */
+    default long[] nodeGetCellsFreeMemory(int startCell, int maxCells) {
+        throw VirtException.noSupport("virNodeGetCellsFreeMemory");
+    }
+
+    /** @param cpuNum a CPU, or {@link org.jvirt.api.NodeStat#ALL}; @param nparams 0 asks how many there are */
+    default NodeStats nodeGetCPUStats(int cpuNum, int nparams, int flags) {
+        throw VirtException.noSupport("virNodeGetCPUStats");
+    }
+
+    /** @param cellNum a NUMA cell, or {@link org.jvirt.api.NodeStat#ALL}; @param nparams 0 asks how many there are */
+    default NodeStats nodeGetMemoryStats(int cellNum, int nparams, int flags) {
+        throw VirtException.noSupport("virNodeGetMemoryStats");
+    }
+
+    /** The CPU models of an architecture; empty when any model is accepted. */
+    default List<String> connectGetCPUModelNames(String arch, int flags) {
+        throw VirtException.noSupport("virConnectGetCPUModelNames");
+    }
+
     default boolean connectIsSecure() {
         throw VirtException.noSupport("virConnectIsSecure");
     }

@@ -18,6 +18,7 @@ public final class Commands {
         MonitorCommands.register(c);
         DomainRuntimeCommands.register(c);
         HostCommands.register(c);
+        HostQueryCommands.register(c);
         NetworkCommands.register(c);
         ShellCommands.register(c);
         return c;

@@ -146,6 +146,8 @@ class VirshComparisonTest {
         "vcpucount test --active", "dommemstat test", "domblkinfo test vda", "domblkinfo test /guest/diskimage1",
         "domblkinfo test --all", "domblkinfo test --all --human", "domblkinfo test vda --human", "domcontrol test",
         "domtime test", "domtime test --pretty", "domhostname test",
+        "sysinfo", "freecell", "freecell --all", "freecell --cellno 1", "freecell 0", "nodecpustats",
+        "nodecpustats --cpu 3", "cpu-models x86_64", "cpu-models ppc64le", "cpu-models aarch64", "cpu-models s390x",
     })
     void sameOutput(String command) throws Exception {
         compare(List.of(command.split(" ")));
@@ -160,6 +162,9 @@ class VirshComparisonTest {
         "vcpucount test --live --config", "vcpucount test --active --maximum", "vcpucount test --guest --config",
         "vcpucount nope", "domblkinfo test hda", "domblkinfo test", "domblkinfo test vda --all", "dommemstat nope",
         "domhostname test --source bogus", "domcontrol nope",
+        "freecell --cellno 2", "freecell --cellno -1", "freecell --all --cellno 0", "nodecpustats --cpu -2",
+        "nodememstats", "nodememstats --cell 0", "cpu-models bogus", "cpu-models mips", "cpu-models none",
+        "cpu-models",
     })
     void sameErrors(String command) throws Exception {
         compare(List.of(command.split(" ")));

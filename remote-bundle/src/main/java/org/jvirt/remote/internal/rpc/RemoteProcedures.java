@@ -125,6 +125,7 @@ public final class RemoteProcedures {
         }), ret(CPU_MAP));
         put(m, Procedure.NODE_GET_SECURITY_MODEL, NO_ARGS, ret(SECURITY_MODEL_TYPE));
         put(m, Procedure.CONNECT_IS_SECURE, NO_ARGS, ret(BOOL));
+        HostQueryProcedures.register(m);
 
         // ---- listing, lookup and creation
         put(m, Procedure.CONNECT_LIST_DOMAINS, args(INT), ret(XdrTypes.intArray(DOMAIN_LIST_MAX)));

@@ -18,6 +18,7 @@ import org.jvirt.api.Connect;
 import org.jvirt.api.ControlInfo;
 import org.jvirt.api.DomainTime;
 import org.jvirt.api.MemoryStat;
+import org.jvirt.api.NodeStat;
 import org.jvirt.api.VcpuFlag;
 import org.jvirt.api.Domain;
 import org.jvirt.api.DomainEvent;
@@ -186,6 +187,33 @@ abstract class RemoteApiContract {
             VirtException e = assertThrows(VirtException.class, () -> ro.lookupByName("test").getHostname());
             assertEquals("operation forbidden: read only access prevents virDomainGetHostname", e.getMessage());
             assertEquals(2, ro.lookupByName("test").getVcpuCount(Set.of(VcpuFlag.LIVE)));
+        }
+    }
+
+    /** What test:///default's host tells, as libvirt 9.0's test driver tells it. */
+    @Test
+    void hostQueries() {
+        try (Connect c = open()) {
+            assertTrue(c.getSysinfo().startsWith("<sysinfo type='smbios'>\n  <bios>\n"));
+            assertEquals(List.of(2097152L, 4194304L),
+                    java.util.Arrays.stream(c.getCellsFreeMemory(0, 5)).boxed().toList());
+            VirtException e = assertThrows(VirtException.class, () -> c.getCellsFreeMemory(2, 1));
+            assertEquals("invalid argument: Range exceeds available cells", e.getMessage());
+            assertEquals(List.of(new NodeStat("user", 9797400000L), new NodeStat("kernel", 34678723400000L),
+                    new NodeStat("idle", 87264900000L), new NodeStat("iowait", 763600000L)), c.nodeCPUStats(NodeStat.ALL));
+            e = assertThrows(VirtException.class, () -> c.nodeMemoryStats(NodeStat.ALL));
+            assertEquals("this function is not supported by the connection driver: virNodeGetMemoryStats",
+                    e.getMessage());
+            assertEquals(ErrorDomain.DOMAIN, e.domain());
+            assertEquals(List.of("POWER6", "POWER7", "POWER8", "POWER9", "POWER10", "POWERPC_e5500", "POWERPC_e6500"),
+                    c.getCPUModelNames("ppc64"));
+            assertEquals(58, c.getCPUModelNames("x86_64").size());
+            assertEquals(List.of(), c.getCPUModelNames("aarch64"));
+            e = assertThrows(VirtException.class, () -> c.getCPUModelNames("mips"));
+            assertEquals(ErrorCode.NO_SUPPORT, e.code());
+            assertEquals(ErrorDomain.CPU, e.domain());
+            e = assertThrows(VirtException.class, () -> c.getCPUModelNames("bogus"));
+            assertEquals("invalid argument: cannot find architecture bogus", e.getMessage());
         }
     }
 

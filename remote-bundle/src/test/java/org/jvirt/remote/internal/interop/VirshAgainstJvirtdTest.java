@@ -89,7 +89,9 @@ class VirshAgainstJvirtdTest {
                 "vcpucount test", "vcpucount test --maximum --config", "dommemstat test", "domblkinfo test vda",
                 "domblkinfo test --all --human", "domblkinfo test hda", "domcontrol test", "domtime test",
                 "domhostname test", "vcpucount test --live --config",
-                "destroy test; vcpucount test; dommemstat test; domtime test; domcontrol test");
+                "destroy test; vcpucount test; dommemstat test; domtime test; domcontrol test",
+                "sysinfo", "freecell", "freecell --all", "freecell --cellno 1", "freecell --cellno 2", "nodecpustats",
+                "nodememstats", "cpu-models x86_64", "cpu-models aarch64", "cpu-models bogus", "cpu-models mips");
         List<Arguments> out = new ArrayList<>();
         for (String transport : List.of("unix", "tcp", "tls")) {
             for (String c : list) {

@@ -60,6 +60,17 @@ class LibvirtProceduresTest {
         }
     }
 
+    /** The refusal of an API a driver lacks comes from the API's error domain, as libvirt's does. */
+    @Test
+    void everyApisErrorDomainIsTheOneLibvirtReportsItsErrorsFrom() {
+        for (LibvirtProcedures.Entry e : LibvirtProcedures.all()) {
+            if (e.isApiCall()) {
+                assertEquals(e.errorDomain(), ErrorDomain.ofApi(e.api()), e.api());
+                assertEquals(e.errorDomain(), org.jvirt.api.VirtException.noSupport(e.api()).domain(), e.api());
+            }
+        }
+    }
+
     @Test
     void everyOldProcedureIsLibvirtsOfItsNumber() {
         for (LibvirtProcedures.Entry e : LibvirtProcedures.all()) {

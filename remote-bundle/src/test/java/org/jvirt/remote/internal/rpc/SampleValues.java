@@ -154,6 +154,13 @@ public final class SampleValues {
         if (c == MigrationFinish.class) {
             return new MigrationFinish(domain(seed), (byte[]) of(byte[].class, seed + 1));
         }
+        if (c == long[].class) {
+            return new long[] {2097152L, 0x8000000000000000L + seed, -1L};
+        }
+        if (c == org.jvirt.spi.NodeStats.class) {
+            return new org.jvirt.spi.NodeStats(List.of(new org.jvirt.api.NodeStat("user", 9797400000L + seed),
+                    new org.jvirt.api.NodeStat("kérnel", -1L)), seed);
+        }
         if (c == org.jvirt.api.BlockInfo.class) {
             return new org.jvirt.api.BlockInfo(1L << 40, (1L << 40) + 5, -2);
         }
@@ -199,6 +206,11 @@ public final class SampleValues {
         if (expected instanceof byte[] e) {
             assertTrue(actual instanceof byte[], where + ": a byte[] expected, got " + actual.getClass());
             assertArrayEquals(e, (byte[]) actual, where);
+            return;
+        }
+        if (expected instanceof long[] e) {
+            assertTrue(actual instanceof long[], where + ": a long[] expected, got " + actual.getClass());
+            assertArrayEquals(e, (long[]) actual, where);
             return;
         }
         if (expected instanceof int[] e) {

@@ -75,6 +75,7 @@ final class TestConnection implements DriverConnection {
     private final DomainEvents events;
     private final TestNetworks networks;
     private final TestDomainRuntime runtime;
+    private final TestHostQueries hostQueries;
     private boolean closed;
 
     TestConnection(TestDriver driver, TestHost host, String uri, EventSink sink) {
@@ -84,6 +85,7 @@ final class TestConnection implements DriverConnection {
         this.events = new DomainEvents(sink, ErrorDomain.TEST);
         this.networks = new TestNetworks(host);
         this.runtime = new TestDomainRuntime(host);
+        this.hostQueries = new TestHostQueries(host);
         host.events.add(events);
     }
 
@@ -137,13 +139,11 @@ final class TestConnection implements DriverConnection {
     @Override
     public long nodeGetFreeMemory() {
         synchronized (host) {
-            long used = 0;
-            for (TestDomain d : host.domains()) {
-                if (d.isActive()) {
-                    used += currentMemory(d.live);
-                }
+            long free = 0; // libvirt's test driver: the sum of its cells' fixed free memory, whatever runs
+            for (long cell : host.cellFreeBytes) {
+                free += cell;
             }
-            return Math.max(0, host.node.memoryKiB() - used) * 1024;
+            return free;
         }
     }
 
@@ -155,6 +155,28 @@ final class TestConnection implements DriverConnection {
         online.set(2);
         online.set(4);
         return new CpuMap(8, online); // libvirt's test host: 8 CPUs, mask 0x15
+    }
+
+    // ---- host queries: TestHostQueries ------------------------------------------------------------
+
+    @Override
+    public String connectGetSysinfo(int flags) {
+        return hostQueries.getSysinfo(flags);
+    }
+
+    @Override
+    public long[] nodeGetCellsFreeMemory(int startCell, int maxCells) {
+        return hostQueries.cellsFreeMemory(startCell, maxCells);
+    }
+
+    @Override
+    public org.jvirt.spi.NodeStats nodeGetCPUStats(int cpuNum, int nparams, int flags) {
+        return hostQueries.cpuStats(cpuNum, nparams, flags);
+    }
+
+    @Override
+    public List<String> connectGetCPUModelNames(String arch, int flags) {
+        return hostQueries.cpuModelNames(arch, flags);
     }
 
     @Override

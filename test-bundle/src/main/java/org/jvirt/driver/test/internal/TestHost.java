@@ -89,10 +89,16 @@ final class TestHost {
     final Map<String, DomainDef> incoming = new LinkedHashMap<>();
     final TestXmlHooks hooks = new TestXmlHooks();
     NodeInfo node = DEFAULT_NODE;
+    /** The NUMA cells' memory in bytes: libvirt's default host has two (2 and 4 MiB), a host file none. */
+    long[] cellMemoryBytes = new long[0];
+    /** The NUMA cells' free memory in bytes, fixed whatever runs: 1 and 2 MiB on the default host. */
+    long[] cellFreeBytes = new long[0];
     private int refs;
 
     static TestHost createDefault() {
         TestHost h = new TestHost();
+        h.cellMemoryBytes = new long[] {2048L * 1024, 2 * 2048L * 1024};
+        h.cellFreeBytes = new long[] {1024L * 1024, 2 * 1024L * 1024};
         h.addRunning(DomainXml.parse(DEFAULT_DOMAIN_XML, h.hooks), 0); // running, reason unknown, as libvirt
         h.addNetwork(NetworkXml.parse(DEFAULT_NETWORK_XML));
         return h;
