@@ -170,6 +170,20 @@ public interface Domain {
     /** The guest's hostname (libvirt's virDomainGetHostname); refused on a read-only connection. */
     String getHostname();
 
+    // ---- pinning -------------------------------------------------------------------------------------
+
+    /**
+     * Each vCPU's CPU affinity, as wide as the host's CPUs, of the live or the persistent definition
+     * (libvirt's virDomainGetVcpuPinInfo, asked as virsh asks it).
+     */
+    List<BitSet> getVcpuPinInfo(Set<ModifyFlag> flags);
+
+    /** Pins the emulator threads to host CPUs (libvirt's virDomainPinEmulator). */
+    void pinEmulator(BitSet cpus, Set<ModifyFlag> flags);
+
+    /** The emulator threads' CPU affinity, as wide as the host's CPUs (libvirt's virDomainGetEmulatorPinInfo). */
+    BitSet getEmulatorPinInfo(Set<ModifyFlag> flags);
+
     // ---- migration -------------------------------------------------------------------------------
 
     /** Migrates to another connection; returns the domain there (libvirt's virDomainMigrate). */

@@ -300,6 +300,27 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainPinVcpuFlags");
     }
 
+    /**
+     * The CPU maps of the first {@code ncpumaps} vCPUs, each cut to {@code maplen} bytes.
+     * @param flags virDomainModificationImpact
+     */
+    default List<BitSet> domainGetVcpuPinInfo(DomainRef dom, int ncpumaps, int maplen, int flags) {
+        throw VirtException.noSupport("virDomainGetVcpuPinInfo");
+    }
+
+    /** @param flags virDomainModificationImpact */
+    default void domainPinEmulator(DomainRef dom, BitSet cpumap, int flags) {
+        throw VirtException.noSupport("virDomainPinEmulator");
+    }
+
+    /**
+     * The emulator threads' CPU map cut to {@code maplen} bytes, or null when the domain has none.
+     * @param flags virDomainModificationImpact
+     */
+    default BitSet domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
+        throw VirtException.noSupport("virDomainGetEmulatorPinInfo");
+    }
+
     default SchedulerType domainGetSchedulerType(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetSchedulerType");
     }

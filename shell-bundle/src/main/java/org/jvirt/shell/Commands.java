@@ -17,6 +17,7 @@ public final class Commands {
         DomainCommands.register(c);
         MonitorCommands.register(c);
         DomainRuntimeCommands.register(c);
+        PinningCommands.register(c);
         HostCommands.register(c);
         HostQueryCommands.register(c);
         NetworkCommands.register(c);

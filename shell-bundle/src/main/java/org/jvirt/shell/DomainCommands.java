@@ -175,11 +175,6 @@ final class DomainCommands {
         c.add(CommandDef.of("vcpuinfo", DOMAIN, "detailed domain vcpu information",
                 "Returns basic information about the domain virtual CPUs.", HANDLER,
                 DOMAIN_OPT, Opt.bool("pretty", "return human readable output")));
-        c.add(CommandDef.of("vcpupin", DOMAIN, "control or query domain vcpu affinity",
-                "Pin domain VCPUs to host physical CPUs.", HANDLER,
-                DOMAIN_OPT, Opt.integer("vcpu", "vcpu number"),
-                Opt.stringEmptyOk("cpulist", "host cpu number(s) to set, or omit option to query"),
-                CONFIG, LIVE, CURRENT));
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
@@ -557,7 +552,7 @@ final class DomainCommands {
     }
 
     /** The host's CPU count as virsh takes it: from the CPU map, else from node info. */
-    private static int hostCpus(Session s) {
+    static int hostCpus(Session s) {
         try {
             return s.conn().getCPUMap().cpus();
         } catch (org.jvirt.api.VirtException e) {
@@ -621,49 +616,6 @@ final class DomainCommands {
             }
         }
         s.print(b.append('\n').toString());
-    }
-
-    private static boolean vcpupin(Session s, Invocation cmd) {
-        exclusive(cmd, "current", "live");
-        exclusive(cmd, "current", "config");
-        String cpulist = cmd.string("cpulist");
-        if (cpulist == null) {
-            exclusive(cmd, "live", "config");
-        }
-        boolean gotVcpu = cmd.has("vcpu");
-        long vcpu = cmd.unsigned("vcpu", 0, Integer.MAX_VALUE);
-        if (cpulist != null && !gotVcpu) {
-            throw Session.fail("vcpupin: Missing vCPU number in pin mode.");
-        }
-        int maxcpu = hostCpus(s);
-        Domain dom = s.domain(cmd);
-        if (cpulist == null) {
-            List<VcpuInfo> vcpus = dom.getVcpus();
-            if (gotVcpu && vcpu >= vcpus.size()) {
-                throw Session.fail("vcpu %d is out of range of live cpu count %d", vcpu, vcpus.size());
-            }
-            Table t = new Table("VCPU", "CPU Affinity");
-            for (int i = 0; i < vcpus.size(); i++) {
-                if (gotVcpu && i != vcpu) {
-                    continue;
-                }
-                t.add(Integer.toString(i), Util.cpuRanges(vcpus.get(i).affinity()));
-            }
-            t.print(s);
-            return true;
-        }
-        if (cmd.bool("config") || cmd.bool("live")) {
-            throw Session.fail("jvirsh: --config and --live are not supported by vcpupin yet");
-        }
-        BitSet map = Util.parseCpuList(cpulist, maxcpu);
-        if (map == null) {
-            throw Session.fail("Physical CPU %s doesn't exist.", cpulist);
-        }
-        if (map.isEmpty()) {
-            throw Session.fail("No CPU selected.");
-        }
-        dom.pinVcpu((int) vcpu, map);
-        return true;
     }
 
     private static boolean schedinfo(Session s, Invocation cmd) {
@@ -840,9 +792,6 @@ final class DomainCommands {
             }
             case "vcpuinfo": {
                 return vcpuinfo(s, cmd);
-            }
-            case "vcpupin": {
-                return vcpupin(s, cmd);
             }
             default:
                 throw new IllegalStateException("no handler for " + cmd.def().name());

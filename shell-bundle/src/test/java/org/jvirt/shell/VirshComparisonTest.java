@@ -148,6 +148,8 @@ class VirshComparisonTest {
         "domtime test", "domtime test --pretty", "domhostname test",
         "sysinfo", "freecell", "freecell --all", "freecell --cellno 1", "freecell 0", "nodecpustats",
         "nodecpustats --cpu 3", "cpu-models x86_64", "cpu-models ppc64le", "cpu-models aarch64", "cpu-models s390x",
+        "vcpupin test", "vcpupin test 1", "vcpupin test --config", "vcpupin test --live", "emulatorpin test",
+        "emulatorpin test --config", "emulatorpin test --live",
     })
     void sameOutput(String command) throws Exception {
         compare(List.of(command.split(" ")));
@@ -165,6 +167,8 @@ class VirshComparisonTest {
         "freecell --cellno 2", "freecell --cellno -1", "freecell --all --cellno 0", "nodecpustats --cpu -2",
         "nodememstats", "nodememstats --cell 0", "cpu-models bogus", "cpu-models mips", "cpu-models none",
         "cpu-models",
+        "vcpupin test 5", "vcpupin test --live --config", "vcpupin test 0 9", "emulatorpin test --live --current",
+        "emulatorpin nope", "emulatorpin test 99",
     })
     void sameErrors(String command) throws Exception {
         compare(List.of(command.split(" ")));
@@ -200,8 +204,18 @@ class VirshComparisonTest {
                 + " domhostname test; domcontrol test; domblkinfo test vda; start test; vcpucount test; domtime test"));
     }
 
+    /** Pinning the vCPUs and the emulator, live and in the persistent definition, and what shows it. */
+    @org.junit.jupiter.api.Test
+    void pinning() throws Exception {
+        compare(List.of("vcpupin test 0 2-3; vcpupin test; vcpupin test --config; emulatorpin test 1,3;"
+                + " emulatorpin test; emulatorpin test --config; emulatorpin test 4 --config; emulatorpin test --config;"
+                + " emulatorpin test --live; dumpxml test --inactive; destroy test; vcpupin test; emulatorpin test;"
+                + " vcpupin test --live; start test; emulatorpin test; dumpxml test"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test",
+        "emulatorpin test 1",
         "domtime test", "domhostname test", "vcpucount test --guest"})
     void sameReadOnlyRefusal(String command) throws Exception {
         List<String> args = new ArrayList<>(List.of("-r"));

@@ -96,6 +96,33 @@ final class DomainImpl implements Domain {
         return runtime(DomainRuntimeCalls::getHostname);
     }
 
+    /** One call of {@link DomainPinningCalls}, its error reported as every call's is. */
+    private <T> T pinning(java.util.function.BiFunction<DomainPinningCalls, DomainRef, T> call) {
+        try {
+            return call.apply(new DomainPinningCalls(connect), ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public List<BitSet> getVcpuPinInfo(Set<ModifyFlag> flags) {
+        return pinning((p, d) -> p.getVcpuPinInfo(d, flags));
+    }
+
+    @Override
+    public void pinEmulator(BitSet cpus, Set<ModifyFlag> flags) {
+        pinning((p, d) -> {
+            p.pinEmulator(d, cpus, flags);
+            return null;
+        });
+    }
+
+    @Override
+    public BitSet getEmulatorPinInfo(Set<ModifyFlag> flags) {
+        return pinning((p, d) -> p.getEmulatorPinInfo(d, flags));
+    }
+
 
     @Override
     public Connect getConnect() {

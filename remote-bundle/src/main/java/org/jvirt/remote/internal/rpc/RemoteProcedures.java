@@ -189,6 +189,7 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_GET_VCPUS, args(DOMAIN, INT, INT), VCPUS_RET);
         // remote_domain_pin_vcpu_flags_args {dom; unsigned int vcpu; opaque cpumap<REMOTE_CPUMAP_MAX>; flags}
         put(m, Procedure.DOMAIN_PIN_VCPU_FLAGS, args(DOMAIN, UINT, XdrTypes.bitmap(CPUMAP_MAX), UINT), VOID);
+        DomainPinningProcedures.register(m);
         put(m, Procedure.DOMAIN_GET_SCHEDULER_TYPE, args(DOMAIN), ret(SCHEDULER_TYPE));
         // remote_domain_get_scheduler_parameters_flags_args {dom; int nparams; unsigned int flags}
         put(m, Procedure.DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, args(DOMAIN, INT, UINT), ret(SCHEDULER_PARAMS));

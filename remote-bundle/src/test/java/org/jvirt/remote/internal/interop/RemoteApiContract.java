@@ -18,6 +18,7 @@ import org.jvirt.api.Connect;
 import org.jvirt.api.ControlInfo;
 import org.jvirt.api.DomainTime;
 import org.jvirt.api.MemoryStat;
+import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.NodeStat;
 import org.jvirt.api.VcpuFlag;
 import org.jvirt.api.Domain;
@@ -214,6 +215,37 @@ abstract class RemoteApiContract {
             assertEquals(ErrorDomain.CPU, e.domain());
             e = assertThrows(VirtException.class, () -> c.getCPUModelNames("bogus"));
             assertEquals("invalid argument: cannot find architecture bogus", e.getMessage());
+        }
+    }
+
+    /** The vCPUs' and the emulator's CPU affinity, as libvirt 9.0's test driver keeps it. */
+    @Test
+    void pinning() {
+        try (Connect c = open()) {
+            Domain d = c.lookupByName("test");
+            java.util.BitSet all = new java.util.BitSet();
+            all.set(0, 8);
+            java.util.BitSet some = new java.util.BitSet();
+            some.set(2, 4);
+            try {
+                assertEquals(List.of(all, all), d.getVcpuPinInfo(Set.of()));
+                d.pinVcpu(1, some);
+                assertEquals(List.of(all, some), d.getVcpuPinInfo(Set.of(ModifyFlag.LIVE)));
+                assertEquals(List.of(all, all), d.getVcpuPinInfo(Set.of(ModifyFlag.CONFIG)));
+                assertEquals(all, d.getEmulatorPinInfo(Set.of()));
+                d.pinEmulator(some, Set.of(ModifyFlag.CONFIG));
+                assertEquals(some, d.getEmulatorPinInfo(Set.of(ModifyFlag.CONFIG)));
+                assertEquals(all, d.getEmulatorPinInfo(Set.of(ModifyFlag.LIVE)));
+                VirtException e = assertThrows(VirtException.class, () -> d.pinEmulator(new java.util.BitSet(),
+                        Set.of()));
+                assertEquals("invalid argument: Empty cpu list for pinning", e.getMessage());
+                e = assertThrows(VirtException.class,
+                        () -> d.getEmulatorPinInfo(Set.of(ModifyFlag.LIVE, ModifyFlag.CONFIG)));
+                assertEquals(ErrorCode.INVALID_ARG, e.code());
+            } finally {
+                d.pinVcpu(1, all);
+                d.pinEmulator(all, Set.of(ModifyFlag.CONFIG));
+            }
         }
     }
 

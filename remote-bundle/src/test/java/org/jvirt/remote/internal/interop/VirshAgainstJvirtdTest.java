@@ -91,7 +91,10 @@ class VirshAgainstJvirtdTest {
                 "domhostname test", "vcpucount test --live --config",
                 "destroy test; vcpucount test; dommemstat test; domtime test; domcontrol test",
                 "sysinfo", "freecell", "freecell --all", "freecell --cellno 1", "freecell --cellno 2", "nodecpustats",
-                "nodememstats", "cpu-models x86_64", "cpu-models aarch64", "cpu-models bogus", "cpu-models mips");
+                "nodememstats", "cpu-models x86_64", "cpu-models aarch64", "cpu-models bogus", "cpu-models mips",
+                "vcpupin test", "vcpupin test --config", "emulatorpin test", "vcpupin test 7",
+                "vcpupin test 0 2-3; vcpupin test; emulatorpin test 1,3 --config; emulatorpin test --config;"
+                        + " emulatorpin test 5; emulatorpin test; dumpxml test");
         List<Arguments> out = new ArrayList<>();
         for (String transport : List.of("unix", "tcp", "tls")) {
             for (String c : list) {

@@ -190,6 +190,9 @@ public final class SampleValues {
             return List.of(new VcpuInfo(0, 1, 5_000_000_000L, 3, bits(0, 2)),
                     new VcpuInfo(1, 2, 42L, -1, bits(1, 9)));
         }
+        if (item == BitSet.class) {
+            return List.of(bits(0, 7), bits(), bits(1, 2, 3 + seed));
+        }
         if (item == org.jvirt.api.MemoryStat.class) {
             return List.of(new org.jvirt.api.MemoryStat(org.jvirt.api.MemoryStat.ACTUAL_BALLOON, 2097152),
                     new org.jvirt.api.MemoryStat(99, 0xffffffffffffffffL));

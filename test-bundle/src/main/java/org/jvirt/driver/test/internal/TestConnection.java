@@ -76,6 +76,7 @@ final class TestConnection implements DriverConnection {
     private final TestNetworks networks;
     private final TestDomainRuntime runtime;
     private final TestHostQueries hostQueries;
+    private final TestDomainPinning pinning;
     private boolean closed;
 
     TestConnection(TestDriver driver, TestHost host, String uri, EventSink sink) {
@@ -86,6 +87,7 @@ final class TestConnection implements DriverConnection {
         this.networks = new TestNetworks(host);
         this.runtime = new TestDomainRuntime(host);
         this.hostQueries = new TestHostQueries(host);
+        this.pinning = new TestDomainPinning(host);
         host.events.add(events);
     }
 
@@ -720,7 +722,8 @@ final class TestConnection implements DriverConnection {
             }
             List<VcpuInfo> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                BitSet full = d.pinning.getOrDefault(i, all);
+                BitSet pinned = TestDomainPinning.vcpupin(d.live, i);
+                BitSet full = pinned != null ? pinned : all;
                 BitSet map = (BitSet) full.clone();
                 if (maplen > 0 && maplen < Integer.MAX_VALUE / 8) {
                     map.clear(maplen * 8, Math.max(maplen * 8, map.length()));
@@ -749,8 +752,23 @@ final class TestConnection implements DriverConnection {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST,
                         "cpu " + (cpumap.length() - 1) + " is not present on the host");
             }
-            d.pinning.put(vcpu, (BitSet) cpumap.clone());
+            TestDomainPinning.setVcpupin(d.live, vcpu, cpumap); // in the live definition, as libvirt's
         }
+    }
+
+    @Override
+    public List<BitSet> domainGetVcpuPinInfo(DomainRef dom, int ncpumaps, int maplen, int flags) {
+        return pinning.vcpuPinInfo(dom, ncpumaps, maplen, flags);
+    }
+
+    @Override
+    public void domainPinEmulator(DomainRef dom, BitSet cpumap, int flags) {
+        pinning.pinEmulator(dom, cpumap, flags);
+    }
+
+    @Override
+    public BitSet domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
+        return pinning.emulatorPinInfo(dom, maplen, flags);
     }
 
     @Override

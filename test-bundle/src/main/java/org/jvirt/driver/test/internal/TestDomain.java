@@ -1,8 +1,5 @@
 package org.jvirt.driver.test.internal;
 
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import org.jvirt.api.DomainState;
@@ -21,7 +18,6 @@ final class TestDomain implements DomainObject {
     int id = -1;
     boolean autostart;
     int schedulerWeight = 50;
-    final Map<Integer, BitSet> pinning = new HashMap<>();
     private DomainRef ref;
 
     TestDomain(DomainDef persistent) {

@@ -252,7 +252,6 @@ final class TestHost {
         d.live = null;
         d.id = -1;
         d.setState(DomainState.SHUTOFF, reason);
-        d.pinning.clear();
     }
 
     /** A lifecycle event, delivered (synchronously) to the connections that asked for it. */
