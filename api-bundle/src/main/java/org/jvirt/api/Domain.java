@@ -52,6 +52,18 @@ public interface Domain {
     /** Whether a managed save image exists (libvirt's virDomainHasManagedSaveImage). */
     boolean hasManagedSaveImage();
 
+    /** Saves the running domain's state where the driver keeps it, for its next start (virDomainManagedSave). */
+    void managedSave(Set<SaveFlag> flags);
+
+    /** Forgets the managed save image (libvirt's virDomainManagedSaveRemove). */
+    void managedSaveRemove();
+
+    /** Renames a shut-off persistent domain; this handle takes the new name (libvirt's virDomainRename). */
+    void rename(String newName);
+
+    /** Whether the persistent definition was changed while the domain runs (libvirt's virDomainIsUpdated). */
+    boolean isUpdated();
+
     // ---- lifecycle -------------------------------------------------------------------------------
 
     /** Starts a defined domain. */

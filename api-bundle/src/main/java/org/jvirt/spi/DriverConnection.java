@@ -217,6 +217,23 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainHasManagedSaveImage");
     }
 
+    /** @param flags virDomainSaveRestoreFlags */
+    default void domainManagedSave(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainManagedSave");
+    }
+
+    default void domainManagedSaveRemove(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainManagedSaveRemove");
+    }
+
+    default void domainRename(DomainRef dom, String newName, int flags) {
+        throw VirtException.noSupport("virDomainRename");
+    }
+
+    default boolean domainIsUpdated(DomainRef dom) {
+        throw VirtException.noSupport("virDomainIsUpdated");
+    }
+
     /** Starts a defined domain; returns its ref with the new id. @param flags virDomainCreateFlags */
     default DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         throw VirtException.noSupport("virDomainCreateWithFlags");

@@ -18,6 +18,7 @@ public final class Commands {
         MonitorCommands.register(c);
         DomainRuntimeCommands.register(c);
         PinningCommands.register(c);
+        ManagedSaveAndRenameCommands.register(c);
         HostCommands.register(c);
         HostQueryCommands.register(c);
         NetworkCommands.register(c);

@@ -64,6 +64,16 @@ class VirshComparisonTest {
 
     private static Run exec(List<String> cmd, java.util.Map<String, String> env)
             throws IOException, InterruptedException {
+        Run r = exec(cmd, env, 60);
+        if (r == null) {
+            fail("timed out: " + cmd);
+        }
+        return r;
+    }
+
+    /** A run, or null when it did not end within {@code seconds} (it is then killed). */
+    private static Run exec(List<String> cmd, java.util.Map<String, String> env, int seconds)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -73,9 +83,9 @@ class VirshComparisonTest {
         pb.environment().put("LC_ALL", "C");
         pb.environment().putAll(env);
         Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + cmd);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            return null;
         }
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
@@ -213,8 +223,43 @@ class VirshComparisonTest {
                 + " vcpupin test --live; start test; emulatorpin test; dumpxml test"));
     }
 
+    /**
+     * As {@link #compare}, for scripts with virsh's managedsave: virsh 9.0's managedsave now and then never
+     * returns on this machine (its job-watching event loop; seen with a lone "managedsave test" on
+     * test:///default), so a virsh run that hangs is tried again, up to five times.
+     */
+    private static void compareWithVirshManagedSave(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(virsh, "-c", URI));
+        cmd.addAll(args);
+        Run expected = null;
+        for (int attempt = 0; attempt < 5 && expected == null; attempt++) {
+            expected = exec(cmd, java.util.Map.of(), 15);
+        }
+        if (expected == null) {
+            fail("virsh hung five times: " + args);
+        }
+        Run actual = jvirsh(args);
+        assertEquals(mask(expected.out()), mask(actual.out()), "stdout of " + args);
+        assertEquals(expected.err(), actual.err(), "stderr of " + args);
+        assertEquals(expected.rc(), actual.rc(), "exit code of " + args);
+    }
+
+    /** A managed save stops the domain and marks it; a start or a removal forgets the image; rename a stopped one. */
+    @org.junit.jupiter.api.Test
+    void managedSaveAndRename() throws Exception {
+        compareWithVirshManagedSave(List.of("managedsave test; list --all --managed-save; dominfo test;"
+                + " list --all --with-managed-save;"
+                + " managedsave-remove test; managedsave-remove test; managedsave test --running --paused; start test;"
+                + " domrename test x; managedsave test; undefine test; destroy test; start test; destroy test;"
+                + " domrename test x; list --all; domrename x x; domrename x a/b; domrename x ''; dominfo test"));
+        compareWithVirshManagedSave(List.of("managedsave test; start test; managedsave-remove test;"
+                + " list --all --managed-save"));
+        compareWithVirshManagedSave(List.of("managedsave test; undefine test --managed-save; list --all"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test",
+        "managedsave-remove test", "domrename test x",
         "emulatorpin test 1",
         "domtime test", "domhostname test", "vcpucount test --guest"})
     void sameReadOnlyRefusal(String command) throws Exception {

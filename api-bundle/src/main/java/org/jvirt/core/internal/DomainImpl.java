@@ -240,6 +240,55 @@ final class DomainImpl implements Domain {
     }
 
     @Override
+    public void managedSave(Set<org.jvirt.api.SaveFlag> flags) {
+        try {
+            DriverConnection c = mutating("virDomainManagedSave");
+            ConnectImpl.requireNonNull(flags, "flags", "virDomainManagedSave");
+            int mask = Flag.mask(flags);
+            DomainRuntimeCalls.exclusive(mask, org.jvirt.api.SaveFlag.RUNNING.bit(), "VIR_DOMAIN_SAVE_RUNNING",
+                    org.jvirt.api.SaveFlag.PAUSED.bit(), "VIR_DOMAIN_SAVE_PAUSED");
+            c.domainManagedSave(ref, mask);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void managedSaveRemove() {
+        try {
+            mutating("virDomainManagedSaveRemove").domainManagedSaveRemove(ref, 0);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void rename(String newName) {
+        try {
+            DriverConnection c = enter();
+            if (newName == null || newName.isEmpty()) {
+                throw new VirtException(new org.jvirt.api.VirtError(ErrorCode.INVALID_ARG, ErrorDomain.DOMAIN,
+                        newName == null ? "new_name in virDomainRename must not be NULL"
+                                : "string new_name in virDomainRename must not be empty"));
+            }
+            mutating("virDomainRename");
+            c.domainRename(ref, newName, 0);
+            ref = new DomainRef(newName, ref.uuid(), ref.id()); // as libvirt's client renames its handle
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public boolean isUpdated() {
+        try {
+            return enter().domainIsUpdated(ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
     public void create() {
         try {
             ref = mutating("virDomainCreate").domainCreateWithFlags(ref, 0);

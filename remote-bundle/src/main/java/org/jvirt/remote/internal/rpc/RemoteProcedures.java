@@ -149,6 +149,16 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_GET_XML_DESC, args(DOMAIN, UINT), ret(STRING));
         // remote_domain_has_managed_save_image_args {dom, flags}; _ret {int result}
         put(m, Procedure.DOMAIN_HAS_MANAGED_SAVE_IMAGE, args(DOMAIN, UINT), ret(BOOL));
+        put(m, Procedure.DOMAIN_MANAGED_SAVE, args(DOMAIN, UINT), VOID);
+        put(m, Procedure.DOMAIN_MANAGED_SAVE_REMOVE, args(DOMAIN, UINT), VOID);
+        // remote_domain_rename_args {dom; remote_string new_name; flags}, ret {int retcode}: 0 on success
+        put(m, Procedure.DOMAIN_RENAME, args(DOMAIN, OPT_STRING, UINT),
+                ProcedureCodec.Ret.of((w, v) -> w.writeInt(0), r -> {
+                    r.readInt();
+                    return null;
+                }));
+        // remote_domain_is_updated_ret {int updated}
+        put(m, Procedure.DOMAIN_IS_UPDATED, args(DOMAIN), ret(BOOL));
         // remote_domain_open_console_args {dom, remote_string dev_name, flags}; the SPI's stream (the third
         // parameter) is not on the wire: the call's serial names the stream its packets belong to
         put(m, Procedure.DOMAIN_OPEN_CONSOLE, new ProcedureCodec.Args() {

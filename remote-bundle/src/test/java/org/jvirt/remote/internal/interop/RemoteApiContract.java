@@ -30,6 +30,7 @@ import org.jvirt.api.ErrorCode;
 import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtError;
 import org.jvirt.api.OpenFlag;
+import org.jvirt.api.SaveFlag;
 import org.jvirt.api.VirtException;
 import org.jvirt.core.internal.FrontEndImpl;
 import org.jvirt.remote.internal.xdr.XdrWriter;
@@ -246,6 +247,52 @@ abstract class RemoteApiContract {
                 d.pinVcpu(1, all);
                 d.pinEmulator(all, Set.of(ModifyFlag.CONFIG));
             }
+        }
+    }
+
+    /** A managed save stops the domain and marks it, a start forgets it; rename a stopped persistent domain. */
+    @Test
+    void managedSaveAndRename() throws Exception {
+        BlockingQueue<DomainEvent> events = new LinkedBlockingQueue<>();
+        try (Connect c = open()) {
+            c.addDomainEventListener(events::add);
+            Domain d = c.defineXML(NEW_DOMAIN);
+            assertEvent(events, "contract", DomainEventType.DEFINED);
+            try {
+                assertFalse(d.isUpdated());
+                VirtException e = assertThrows(VirtException.class, () -> d.managedSave(Set.of()));
+                assertEquals("Requested operation is not valid: domain is not running", e.getMessage());
+                d.create();
+                assertEvent(events, "contract", DomainEventType.STARTED);
+                e = assertThrows(VirtException.class, () -> d.managedSave(Set.of(SaveFlag.RUNNING, SaveFlag.PAUSED)));
+                assertEquals("Flags 'VIR_DOMAIN_SAVE_RUNNING' and 'VIR_DOMAIN_SAVE_PAUSED' are mutually exclusive",
+                        e.getMessage());
+                d.managedSave(Set.of(SaveFlag.RUNNING));
+                assertEvent(events, "contract", DomainEventType.STOPPED);
+                assertTrue(d.hasManagedSaveImage());
+                assertEquals(DomainState.SHUTOFF, d.getState().state());
+                e = assertThrows(VirtException.class, d::undefine);
+                assertEquals("Requested operation is not valid: Refusing to undefine while domain managed save image"
+                        + " exists", e.getMessage());
+                d.managedSaveRemove();
+                assertFalse(d.hasManagedSaveImage());
+                e = assertThrows(VirtException.class, () -> d.rename("test"));
+                assertEquals("Requested operation is not valid: domain with name 'test' already exists", e.getMessage());
+                d.rename("contract2");
+                assertEvent(events, "contract", DomainEventType.UNDEFINED);
+                assertEvent(events, "contract2", DomainEventType.DEFINED);
+                assertEquals("contract2", d.getName());
+                assertEquals("contract2", c.lookupByUUID(d.getUUID()).getName());
+                e = assertThrows(VirtException.class, () -> d.rename("a/b"));
+                assertEquals(ErrorCode.XML_ERROR, e.code());
+            } finally {
+                d.undefine();
+            }
+        }
+        try (Connect ro = client.open("test+unix:///default?socket=" + readOnlySocket(), null,
+                Set.of(OpenFlag.READ_ONLY))) {
+            VirtException e = assertThrows(VirtException.class, () -> ro.lookupByName("test").rename("x"));
+            assertEquals("operation forbidden: read only access prevents virDomainRename", e.getMessage());
         }
     }
 

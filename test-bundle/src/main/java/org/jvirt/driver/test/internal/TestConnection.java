@@ -77,6 +77,7 @@ final class TestConnection implements DriverConnection {
     private final TestDomainRuntime runtime;
     private final TestHostQueries hostQueries;
     private final TestDomainPinning pinning;
+    private final TestManagedSaveAndRename managedSaveAndRename;
     private boolean closed;
 
     TestConnection(TestDriver driver, TestHost host, String uri, EventSink sink) {
@@ -88,6 +89,7 @@ final class TestConnection implements DriverConnection {
         this.runtime = new TestDomainRuntime(host);
         this.hostQueries = new TestHostQueries(host);
         this.pinning = new TestDomainPinning(host);
+        this.managedSaveAndRename = new TestManagedSaveAndRename(host);
         host.events.add(events);
     }
 
@@ -446,6 +448,27 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
+    public void domainManagedSave(DomainRef dom, int flags) {
+        managedSaveAndRename.managedSave(dom, flags);
+    }
+
+    @Override
+    public void domainManagedSaveRemove(DomainRef dom, int flags) {
+        managedSaveAndRename.managedSaveRemove(dom, flags);
+    }
+
+    @Override
+    public void domainRename(DomainRef dom, String newName, int flags) {
+        managedSaveAndRename.rename(dom, newName, flags);
+    }
+
+    /** As libvirt's test driver: never, and without looking the domain up. */
+    @Override
+    public boolean domainIsUpdated(DomainRef dom) {
+        return false;
+    }
+
+    @Override
     public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         checkFlags(flags, 0, ErrorDomain.TEST, "testDomainCreateWithFlags"); // it cannot start paused, as libvirt's
         synchronized (host) {
@@ -573,11 +596,16 @@ final class TestConnection implements DriverConnection {
         checkFlags(flags, UNDEFINE_FLAGS, ErrorDomain.TEST, "testDomainUndefineFlags");
         synchronized (host) {
             TestDomain d = find(dom);
+            if (d.managedSave && (flags & 1) == 0) { // VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST,
+                        "Refusing to undefine while domain managed save image exists");
+            }
             if (d.persistent == null) {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST,
                         "cannot undefine transient domain");
             }
             host.emit(d, DomainEventType.UNDEFINED, DomainEventType.UNDEFINED_REMOVED);
+            d.managedSave = false;
             if (d.isActive()) {
                 d.persistent = null;
                 d.autostart = false;

@@ -18,6 +18,8 @@ final class TestDomain implements DomainObject {
     int id = -1;
     boolean autostart;
     int schedulerWeight = 50;
+    /** Whether a managed save image exists: set by virDomainManagedSave, cleared by a start or its removal. */
+    boolean managedSave;
     private DomainRef ref;
 
     TestDomain(DomainDef persistent) {
@@ -54,6 +56,11 @@ final class TestDomain implements DomainObject {
     @Override
     public boolean isPersistent() {
         return persistent != null;
+    }
+
+    @Override
+    public boolean hasManagedSave() {
+        return managedSave;
     }
 
     @Override

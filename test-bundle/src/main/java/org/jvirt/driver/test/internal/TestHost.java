@@ -240,6 +240,7 @@ final class TestHost {
             d.live = d.persistent.copy();
         }
         d.id = domains.allocateId();
+        d.managedSave = false; // as libvirt's test driver, a start forgets the image rather than restoring it
         d.setState(DomainState.RUNNING, reason);
     }
 
