@@ -182,6 +182,22 @@ public interface Domain {
     /** The guest's hostname (libvirt's virDomainGetHostname); refused on a read-only connection. */
     String getHostname();
 
+    // ---- metadata ------------------------------------------------------------------------------------
+
+    /**
+     * The description, the title, or the {@code <metadata>} element of a namespace (then {@code uri} names
+     * it; else it is null), of the live or the persistent definition (libvirt's virDomainGetMetadata).
+     * NO_DOMAIN_METADATA when there is none.
+     */
+    String getMetadata(MetadataType type, String uri, Set<ModifyFlag> flags);
+
+    /**
+     * Sets (or, with a null {@code metadata}, removes) the description, the title, or the {@code <metadata>}
+     * element of namespace {@code uri}, whose elements then take the prefix {@code key} (libvirt's
+     * virDomainSetMetadata).
+     */
+    void setMetadata(MetadataType type, String metadata, String key, String uri, Set<ModifyFlag> flags);
+
     // ---- pinning -------------------------------------------------------------------------------------
 
     /**

@@ -338,6 +338,16 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainGetEmulatorPinInfo");
     }
 
+    /** @param type virDomainMetadataType; @param uri the namespace of an element, else null; @param flags virDomainModificationImpact */
+    default String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
+        throw VirtException.noSupport("virDomainGetMetadata");
+    }
+
+    /** @param metadata the new text or element, or null to remove it; @param key the element's namespace prefix */
+    default void domainSetMetadata(DomainRef dom, int type, String metadata, String key, String uri, int flags) {
+        throw VirtException.noSupport("virDomainSetMetadata");
+    }
+
     default SchedulerType domainGetSchedulerType(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetSchedulerType");
     }

@@ -82,6 +82,8 @@ public enum Procedure {
     DOMAIN_GET_VCPU_PIN_INFO(230, DriverConnection.class, "domainGetVcpuPinInfo", false),
     DOMAIN_PIN_EMULATOR(279, DriverConnection.class, "domainPinEmulator", true),
     DOMAIN_GET_EMULATOR_PIN_INFO(280, DriverConnection.class, "domainGetEmulatorPinInfo", false),
+    DOMAIN_GET_METADATA(265, DriverConnection.class, "domainGetMetadata", false),
+    DOMAIN_SET_METADATA(264, DriverConnection.class, "domainSetMetadata", true),
     DOMAIN_GET_SCHEDULER_TYPE(56, DriverConnection.class, "domainGetSchedulerType", false),
     DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS(223, DriverConnection.class, "domainGetSchedulerParametersFlags", false),
     DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS(219, DriverConnection.class, "domainSetSchedulerParametersFlags", true),

@@ -19,6 +19,7 @@ public final class Commands {
         DomainRuntimeCommands.register(c);
         PinningCommands.register(c);
         ManagedSaveAndRenameCommands.register(c);
+        MetadataCommands.register(c);
         HostCommands.register(c);
         HostQueryCommands.register(c);
         NetworkCommands.register(c);

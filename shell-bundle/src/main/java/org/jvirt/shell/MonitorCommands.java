@@ -72,7 +72,7 @@ final class MonitorCommands {
 
 
     /** The state, falling back to getInfo when the driver lacks getState (virshDomainState). */
-    private static DomainStatus state(Domain dom) {
+    static DomainStatus state(Domain dom) {
         try {
             return dom.getState();
         } catch (VirtException e) {

@@ -257,8 +257,24 @@ class VirshComparisonTest {
         compareWithVirshManagedSave(List.of("managedsave test; undefine test --managed-save; list --all"));
     }
 
+    /** Description, title and custom metadata, live and persistent, and how dumpxml shows them. */
+    @org.junit.jupiter.api.Test
+    void descriptionTitleAndMetadata() throws Exception {
+        compare(List.of("desc test; desc test --title; desc test --new-desc hello   world; desc test; desc test --config;"
+                + " desc test --title --config A title; desc test --title; desc test --title --config;"
+                + " metadata test http://app.org/ --key app1 --set '<foo a=\"1\"><bar>x</bar></foo>';"
+                + " metadata test http://app.org/; metadata test http://app.org/ --config;"
+                + " metadata test http://app.org/ --config --key other --set '<thing/>'; dumpxml test --inactive;"
+                + " dumpxml test; metadata test http://app.org/ --remove; metadata test http://app.org/;"
+                + " metadata test http://app.org/ --set '<a/>'; metadata test http://app.org/ --key 'a:b' --set '<a/>';"
+                + " desc test --title 'two\nlines'; desc test --new-desc ''; desc test; dumpxml test;"
+                + " metadata test http://x/ --key k --set '<foo xmlns=\"http://y/\"><bar/></foo>';"
+                + " metadata test http://x/; metadata test http://y/; dumpxml test"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"suspend test", "destroy test", "net-destroy default", "start test", "shutdown test",
+        "desc test --new-desc x", "metadata test http://a/ --key a --set '<a/>'",
         "managedsave-remove test", "domrename test x",
         "emulatorpin test 1",
         "domtime test", "domhostname test", "vcpucount test --guest"})

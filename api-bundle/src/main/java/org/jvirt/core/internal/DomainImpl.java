@@ -96,6 +96,25 @@ final class DomainImpl implements Domain {
         return runtime(DomainRuntimeCalls::getHostname);
     }
 
+    @Override
+    public String getMetadata(org.jvirt.api.MetadataType type, String uri, Set<ModifyFlag> flags) {
+        try {
+            return new DomainMetadataCalls(connect).getMetadata(ref, type, uri, flags);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void setMetadata(org.jvirt.api.MetadataType type, String metadata, String key, String uri,
+            Set<ModifyFlag> flags) {
+        try {
+            new DomainMetadataCalls(connect).setMetadata(ref, type, metadata, key, uri, flags);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
     /** One call of {@link DomainPinningCalls}, its error reported as every call's is. */
     private <T> T pinning(java.util.function.BiFunction<DomainPinningCalls, DomainRef, T> call) {
         try {

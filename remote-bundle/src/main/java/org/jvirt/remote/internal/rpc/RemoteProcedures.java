@@ -200,6 +200,10 @@ public final class RemoteProcedures {
         // remote_domain_pin_vcpu_flags_args {dom; unsigned int vcpu; opaque cpumap<REMOTE_CPUMAP_MAX>; flags}
         put(m, Procedure.DOMAIN_PIN_VCPU_FLAGS, args(DOMAIN, UINT, XdrTypes.bitmap(CPUMAP_MAX), UINT), VOID);
         DomainPinningProcedures.register(m);
+        // remote_domain_get_metadata_args {dom; int type; remote_string uri; flags}, ret {nonnull_string metadata}
+        put(m, Procedure.DOMAIN_GET_METADATA, args(DOMAIN, INT, OPT_STRING, UINT), ret(STRING));
+        // remote_domain_set_metadata_args {dom; int type; remote_string metadata, key, uri; flags}
+        put(m, Procedure.DOMAIN_SET_METADATA, args(DOMAIN, INT, OPT_STRING, OPT_STRING, OPT_STRING, UINT), VOID);
         put(m, Procedure.DOMAIN_GET_SCHEDULER_TYPE, args(DOMAIN), ret(SCHEDULER_TYPE));
         // remote_domain_get_scheduler_parameters_flags_args {dom; int nparams; unsigned int flags}
         put(m, Procedure.DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, args(DOMAIN, INT, UINT), ret(SCHEDULER_PARAMS));

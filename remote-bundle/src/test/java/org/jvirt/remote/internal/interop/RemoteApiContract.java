@@ -18,6 +18,7 @@ import org.jvirt.api.Connect;
 import org.jvirt.api.ControlInfo;
 import org.jvirt.api.DomainTime;
 import org.jvirt.api.MemoryStat;
+import org.jvirt.api.MetadataType;
 import org.jvirt.api.ModifyFlag;
 import org.jvirt.api.NodeStat;
 import org.jvirt.api.VcpuFlag;
@@ -293,6 +294,41 @@ abstract class RemoteApiContract {
                 Set.of(OpenFlag.READ_ONLY))) {
             VirtException e = assertThrows(VirtException.class, () -> ro.lookupByName("test").rename("x"));
             assertEquals("operation forbidden: read only access prevents virDomainRename", e.getMessage());
+        }
+    }
+
+    /** Description, title and custom metadata, as libvirt 9.0's test driver keeps them. */
+    @Test
+    void metadata() {
+        try (Connect c = open()) {
+            Domain d = c.defineXML(NEW_DOMAIN);
+            try {
+                VirtException e = assertThrows(VirtException.class,
+                        () -> d.getMetadata(MetadataType.DESCRIPTION, null, Set.of()));
+                assertEquals(ErrorCode.NO_DOMAIN_METADATA, e.code());
+                assertEquals("metadata not found: Requested metadata element is not present", e.getMessage());
+                d.setMetadata(MetadataType.DESCRIPTION, "a description", null, null, Set.of());
+                d.setMetadata(MetadataType.TITLE, "a title", null, null, Set.of(ModifyFlag.CONFIG));
+                assertEquals("a description", d.getMetadata(MetadataType.DESCRIPTION, null, Set.of()));
+                assertEquals("a title", d.getMetadata(MetadataType.TITLE, null, Set.of(ModifyFlag.CONFIG)));
+                e = assertThrows(VirtException.class,
+                        () -> d.setMetadata(MetadataType.TITLE, "two\nlines", null, null, Set.of()));
+                assertEquals("metadata title can't contain newlines", e.getMessage());
+                d.setMetadata(MetadataType.ELEMENT, "<foo a='1'><bar>x</bar></foo>", "app1", "http://app.org/",
+                        Set.of());
+                assertEquals("<foo a=\"1\">\n  <bar>x</bar>\n</foo>",
+                        d.getMetadata(MetadataType.ELEMENT, "http://app.org/", Set.of()));
+                assertTrue(d.getXMLDesc().contains("<app1:foo xmlns:app1=\"http://app.org/\" a=\"1\">"));
+                d.setMetadata(MetadataType.ELEMENT, null, null, "http://app.org/", Set.of());
+                e = assertThrows(VirtException.class,
+                        () -> d.getMetadata(MetadataType.ELEMENT, "http://app.org/", Set.of()));
+                assertEquals(ErrorCode.NO_DOMAIN_METADATA, e.code());
+                e = assertThrows(VirtException.class,
+                        () -> d.getMetadata(MetadataType.DESCRIPTION, null, Set.of(ModifyFlag.LIVE)));
+                assertEquals("Requested operation is not valid: domain is not running", e.getMessage());
+            } finally {
+                d.undefine();
+            }
         }
     }
 

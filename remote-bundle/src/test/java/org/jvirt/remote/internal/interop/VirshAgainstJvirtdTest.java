@@ -99,7 +99,12 @@ class VirshAgainstJvirtdTest {
                         + " managedsave-remove test; managedsave test --running --paused; start test; domrename test x;"
                         + " managedsave test; undefine test; start test; destroy test; domrename test x; list --all;"
                         + " domrename x x; domrename x a/b; dominfo test",
-                "managedsave test; undefine test --managed-save; list --all");
+                "managedsave test; undefine test --managed-save; list --all",
+                "desc test; desc test --new-desc hello world; desc test; desc test --title --config A title;"
+                        + " desc test --title; desc test --title --config;"
+                        + " metadata test http://app.org/ --key app1 --set '<foo a=\"1\"><bar>x</bar></foo>';"
+                        + " metadata test http://app.org/; metadata test http://app.org/ --config; dumpxml test;"
+                        + " metadata test http://app.org/ --remove; metadata test http://app.org/; dumpxml test");
         List<Arguments> out = new ArrayList<>();
         for (String transport : List.of("unix", "tcp", "tls")) {
             for (String c : list) {

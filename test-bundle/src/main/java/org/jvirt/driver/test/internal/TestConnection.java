@@ -78,6 +78,7 @@ final class TestConnection implements DriverConnection {
     private final TestHostQueries hostQueries;
     private final TestDomainPinning pinning;
     private final TestManagedSaveAndRename managedSaveAndRename;
+    private final TestDomainMetadata metadata;
     private boolean closed;
 
     TestConnection(TestDriver driver, TestHost host, String uri, EventSink sink) {
@@ -90,6 +91,7 @@ final class TestConnection implements DriverConnection {
         this.hostQueries = new TestHostQueries(host);
         this.pinning = new TestDomainPinning(host);
         this.managedSaveAndRename = new TestManagedSaveAndRename(host);
+        this.metadata = new TestDomainMetadata(host);
         host.events.add(events);
     }
 
@@ -797,6 +799,16 @@ final class TestConnection implements DriverConnection {
     @Override
     public BitSet domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
         return pinning.emulatorPinInfo(dom, maplen, flags);
+    }
+
+    @Override
+    public String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
+        return metadata.get(dom, type, uri, flags);
+    }
+
+    @Override
+    public void domainSetMetadata(DomainRef dom, int type, String text, String key, String uri, int flags) {
+        metadata.set(dom, type, text, key, uri, flags);
     }
 
     @Override
