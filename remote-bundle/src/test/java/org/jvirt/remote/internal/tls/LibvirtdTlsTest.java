@@ -59,8 +59,10 @@ class LibvirtdTlsTest {
                 + "ca_file = \"" + s.resolve("cacert.pem") + "\"\ncert_file = \"" + s.resolve("servercert.pem")
                 + "\"\nkey_file = \"" + s.resolve("serverkey.pem") + "\"\n", StandardCharsets.UTF_8);
         Path log = dir.resolve("libvirtd.log");
-        Process libvirtd = new ProcessBuilder("unshare", "-n", "sh", "-c",
-                "ip link set lo up && exec /usr/sbin/libvirtd --listen -f " + conf + " --pid-file " + dir.resolve("pid"))
+        // a private /run/libvirt too (a mount namespace): another libvirtd on the machine holds its drivers' pid files
+        Process libvirtd = new ProcessBuilder("unshare", "-n", "-m", "--propagation", "private", "sh", "-c",
+                "mkdir -p /run/libvirt && mount -t tmpfs tmpfs /run/libvirt && ip link set lo up"
+                        + " && exec /usr/sbin/libvirtd --listen -f " + conf + " --pid-file " + dir.resolve("pid"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
