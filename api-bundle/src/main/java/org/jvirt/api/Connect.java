@@ -98,6 +98,21 @@ public interface Connect extends AutoCloseable {
     /** The host's CPUs and which are online. */
     CpuMap getCPUMap();
 
+    /** The host's SMBIOS information as libvirt's sysinfo XML (libvirt's virConnectGetSysinfo). */
+    String getSysinfo();
+
+    /** The free memory of NUMA cells from {@code startCell}, at most {@code maxCells}, in bytes (virNodeGetCellsFreeMemory). */
+    long[] getCellsFreeMemory(int startCell, int maxCells);
+
+    /** The CPU time counters of one CPU or of all ({@link NodeStat#ALL}), in nanoseconds (virNodeGetCPUStats). */
+    List<NodeStat> nodeCPUStats(int cpuNum);
+
+    /** The memory counters of one NUMA cell or of all ({@link NodeStat#ALL}), in KiB (virNodeGetMemoryStats). */
+    List<NodeStat> nodeMemoryStats(int cellNum);
+
+    /** The CPU models the hypervisor knows for an architecture; empty when it takes any (virConnectGetCPUModelNames). */
+    List<String> getCPUModelNames(String arch);
+
     /** The host's security model; empty strings where it has none. */
     SecurityModel getSecurityModel();
 

@@ -52,6 +52,18 @@ public interface Domain {
     /** Whether a managed save image exists (libvirt's virDomainHasManagedSaveImage). */
     boolean hasManagedSaveImage();
 
+    /** Saves the running domain's state where the driver keeps it, for its next start (virDomainManagedSave). */
+    void managedSave(Set<SaveFlag> flags);
+
+    /** Forgets the managed save image (libvirt's virDomainManagedSaveRemove). */
+    void managedSaveRemove();
+
+    /** Renames a shut-off persistent domain; this handle takes the new name (libvirt's virDomainRename). */
+    void rename(String newName);
+
+    /** Whether the persistent definition was changed while the domain runs (libvirt's virDomainIsUpdated). */
+    boolean isUpdated();
+
     // ---- lifecycle -------------------------------------------------------------------------------
 
     /** Starts a defined domain. */
@@ -146,6 +158,59 @@ public interface Domain {
     BlockStats blockStats(String device);
 
     InterfaceStats interfaceStats(String device);
+
+    // ---- what the hypervisor and the guest tell about the domain ----------------------------------
+
+    /**
+     * A vCPU count (libvirt's virDomainGetVcpusFlags): the current or, with {@link VcpuFlag#MAXIMUM}, the
+     * maximum one, of the live or the persistent definition ({@link VcpuFlag#LIVE}, {@link VcpuFlag#CONFIG}).
+     */
+    int getVcpuCount(Set<VcpuFlag> flags);
+
+    /** The balloon driver's statistics, at most {@link MemoryStat#NR} (libvirt's virDomainMemoryStats). */
+    List<MemoryStat> memoryStats();
+
+    /** The sizes of a disk, by target name or source path (libvirt's virDomainGetBlockInfo). */
+    BlockInfo getBlockInfo(String disk);
+
+    /** The state of the hypervisor's control interface (libvirt's virDomainGetControlInfo). */
+    ControlInfo getControlInfo();
+
+    /** The guest's clock (libvirt's virDomainGetTime); refused on a read-only connection. */
+    DomainTime getTime();
+
+    /** The guest's hostname (libvirt's virDomainGetHostname); refused on a read-only connection. */
+    String getHostname();
+
+    // ---- metadata ------------------------------------------------------------------------------------
+
+    /**
+     * The description, the title, or the {@code <metadata>} element of a namespace (then {@code uri} names
+     * it; else it is null), of the live or the persistent definition (libvirt's virDomainGetMetadata).
+     * NO_DOMAIN_METADATA when there is none.
+     */
+    String getMetadata(MetadataType type, String uri, Set<ModifyFlag> flags);
+
+    /**
+     * Sets (or, with a null {@code metadata}, removes) the description, the title, or the {@code <metadata>}
+     * element of namespace {@code uri}, whose elements then take the prefix {@code key} (libvirt's
+     * virDomainSetMetadata).
+     */
+    void setMetadata(MetadataType type, String metadata, String key, String uri, Set<ModifyFlag> flags);
+
+    // ---- pinning -------------------------------------------------------------------------------------
+
+    /**
+     * Each vCPU's CPU affinity, as wide as the host's CPUs, of the live or the persistent definition
+     * (libvirt's virDomainGetVcpuPinInfo, asked as virsh asks it).
+     */
+    List<BitSet> getVcpuPinInfo(Set<ModifyFlag> flags);
+
+    /** Pins the emulator threads to host CPUs (libvirt's virDomainPinEmulator). */
+    void pinEmulator(BitSet cpus, Set<ModifyFlag> flags);
+
+    /** The emulator threads' CPU affinity, as wide as the host's CPUs (libvirt's virDomainGetEmulatorPinInfo). */
+    BitSet getEmulatorPinInfo(Set<ModifyFlag> flags);
 
     // ---- migration -------------------------------------------------------------------------------
 

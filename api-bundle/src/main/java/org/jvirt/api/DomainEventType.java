@@ -48,7 +48,9 @@ public enum DomainEventType {
     // details used by drivers, per libvirt's numbering
     public static final int DEFINED_ADDED = 0;
     public static final int DEFINED_UPDATED = 1;
+    public static final int DEFINED_RENAMED = 2;
     public static final int UNDEFINED_REMOVED = 0;
+    public static final int UNDEFINED_RENAMED = 1;
     public static final int STARTED_BOOTED = 0;
     public static final int STARTED_MIGRATED = 1;
     public static final int STARTED_RESTORED = 2;

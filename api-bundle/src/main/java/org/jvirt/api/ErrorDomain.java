@@ -104,4 +104,52 @@ public enum ErrorDomain {
         ErrorDomain c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
         return c != null ? c : UNKNOWN;
     }
+
+    /**
+     * The error domain libvirt reports an API's own errors from (its refusal when the driver lacks it, its
+     * argument and read-only checks): VIR_FROM_THIS of the libvirt-*.c file that defines the API, e.g.
+     * {@link #NETWORK} for virConnectListAllNetworks, {@link #DOMAIN} for virNodeGetInfo. {@link #NONE} for
+     * virConnectOpen and virConnectClose, and for text that is no API name.
+     */
+    public static ErrorDomain ofApi(String api) {
+        if (api == null || !api.matches("vir[A-Z][A-Za-z0-9]*")) {
+            return NONE;
+        }
+        String rest = api.substring(3);
+        if (rest.equals("ConnectOpen") || rest.equals("ConnectClose")) {
+            return NONE;
+        }
+        if (rest.startsWith("Domain") && rest.contains("Snapshot")) {
+            return DOMAIN_SNAPSHOT;
+        }
+        if (rest.startsWith("Domain") && rest.contains("Checkpoint")) {
+            return DOMAIN_CHECKPOINT;
+        }
+        if (rest.startsWith("NWFilter") || rest.startsWith("Connect") && rest.contains("NWFilter")) {
+            return NWFILTER;
+        }
+        if (rest.startsWith("NodeDevice") || rest.equals("NodeNumOfDevices") || rest.equals("NodeListDevices")
+                || rest.startsWith("Connect") && rest.contains("NodeDevice")) {
+            return NODEDEV;
+        }
+        if (rest.startsWith("Stream")) {
+            return STREAMS;
+        }
+        if (!rest.startsWith("Domain") && !rest.startsWith("Node")) {
+            String object = rest.startsWith("Connect") ? rest : rest.substring(0, Math.min(rest.length(), 9));
+            if (object.contains("Network")) {
+                return NETWORK;
+            }
+            if (object.contains("Storage")) {
+                return STORAGE;
+            }
+            if (object.contains("Secret")) {
+                return SECRET;
+            }
+            if (object.contains("Interface")) {
+                return INTERFACE;
+            }
+        }
+        return DOMAIN;
+    }
 }

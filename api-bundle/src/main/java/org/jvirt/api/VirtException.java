@@ -37,8 +37,11 @@ public class VirtException extends RuntimeException {
         return error.domain();
     }
 
-    /** Shorthand for the refusal every unimplemented driver entry gives. */
+    /**
+     * The refusal every unimplemented driver entry gives: NO_SUPPORT "this function is not supported by the
+     * connection driver: virXxx", from the API's error domain as libvirt's ({@link ErrorDomain#ofApi}).
+     */
     public static VirtException noSupport(String what) {
-        return new VirtException(ErrorCode.NO_SUPPORT, ErrorDomain.NONE, what);
+        return new VirtException(ErrorCode.NO_SUPPORT, ErrorDomain.ofApi(what), what);
     }
 }

@@ -4,13 +4,17 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 
+import org.jvirt.api.BlockInfo;
 import org.jvirt.api.BlockStats;
+import org.jvirt.api.ControlInfo;
 import org.jvirt.api.CpuMap;
 import org.jvirt.api.DomainInfo;
 import org.jvirt.api.DomainStatus;
+import org.jvirt.api.DomainTime;
 import org.jvirt.api.InterfaceStats;
 import org.jvirt.api.JobInfo;
 import org.jvirt.api.JobStats;
+import org.jvirt.api.MemoryStat;
 import org.jvirt.api.NodeInfo;
 import org.jvirt.api.SecurityLabel;
 import org.jvirt.api.SecurityModel;
@@ -72,6 +76,30 @@ public interface DriverConnection {
 
     default SecurityModel nodeGetSecurityModel() {
         throw VirtException.noSupport("virNodeGetSecurityModel");
+    }
+
+    default String connectGetSysinfo(int flags) {
+        throw VirtException.noSupport("virConnectGetSysinfo");
+    }
+
+    /** The free memory of NUMA cells {@code startCell}.., at most {@code maxCells}, in bytes. */
+    default long[] nodeGetCellsFreeMemory(int startCell, int maxCells) {
+        throw VirtException.noSupport("virNodeGetCellsFreeMemory");
+    }
+
+    /** @param cpuNum a CPU, or {@link org.jvirt.api.NodeStat#ALL}; @param nparams 0 asks how many there are */
+    default NodeStats nodeGetCPUStats(int cpuNum, int nparams, int flags) {
+        throw VirtException.noSupport("virNodeGetCPUStats");
+    }
+
+    /** @param cellNum a NUMA cell, or {@link org.jvirt.api.NodeStat#ALL}; @param nparams 0 asks how many there are */
+    default NodeStats nodeGetMemoryStats(int cellNum, int nparams, int flags) {
+        throw VirtException.noSupport("virNodeGetMemoryStats");
+    }
+
+    /** The CPU models of an architecture; empty when any model is accepted. */
+    default List<String> connectGetCPUModelNames(String arch, int flags) {
+        throw VirtException.noSupport("virConnectGetCPUModelNames");
     }
 
     default boolean connectIsSecure() {
@@ -189,6 +217,23 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainHasManagedSaveImage");
     }
 
+    /** @param flags virDomainSaveRestoreFlags */
+    default void domainManagedSave(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainManagedSave");
+    }
+
+    default void domainManagedSaveRemove(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainManagedSaveRemove");
+    }
+
+    default void domainRename(DomainRef dom, String newName, int flags) {
+        throw VirtException.noSupport("virDomainRename");
+    }
+
+    default boolean domainIsUpdated(DomainRef dom) {
+        throw VirtException.noSupport("virDomainIsUpdated");
+    }
+
     /** Starts a defined domain; returns its ref with the new id. @param flags virDomainCreateFlags */
     default DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         throw VirtException.noSupport("virDomainCreateWithFlags");
@@ -272,6 +317,37 @@ public interface DriverConnection {
         throw VirtException.noSupport("virDomainPinVcpuFlags");
     }
 
+    /**
+     * The CPU maps of the first {@code ncpumaps} vCPUs, each cut to {@code maplen} bytes.
+     * @param flags virDomainModificationImpact
+     */
+    default List<BitSet> domainGetVcpuPinInfo(DomainRef dom, int ncpumaps, int maplen, int flags) {
+        throw VirtException.noSupport("virDomainGetVcpuPinInfo");
+    }
+
+    /** @param flags virDomainModificationImpact */
+    default void domainPinEmulator(DomainRef dom, BitSet cpumap, int flags) {
+        throw VirtException.noSupport("virDomainPinEmulator");
+    }
+
+    /**
+     * The emulator threads' CPU map cut to {@code maplen} bytes, or null when the domain has none.
+     * @param flags virDomainModificationImpact
+     */
+    default BitSet domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
+        throw VirtException.noSupport("virDomainGetEmulatorPinInfo");
+    }
+
+    /** @param type virDomainMetadataType; @param uri the namespace of an element, else null; @param flags virDomainModificationImpact */
+    default String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
+        throw VirtException.noSupport("virDomainGetMetadata");
+    }
+
+    /** @param metadata the new text or element, or null to remove it; @param key the element's namespace prefix */
+    default void domainSetMetadata(DomainRef dom, int type, String metadata, String key, String uri, int flags) {
+        throw VirtException.noSupport("virDomainSetMetadata");
+    }
+
     default SchedulerType domainGetSchedulerType(DomainRef dom) {
         throw VirtException.noSupport("virDomainGetSchedulerType");
     }
@@ -302,6 +378,34 @@ public interface DriverConnection {
 
     default InterfaceStats domainInterfaceStats(DomainRef dom, String device) {
         throw VirtException.noSupport("virDomainInterfaceStats");
+    }
+
+    /** @param flags virDomainVcpuFlags: LIVE, CONFIG, MAXIMUM, GUEST */
+    default int domainGetVcpusFlags(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetVcpusFlags");
+    }
+
+    /** @param nrStats at most this many statistics */
+    default List<MemoryStat> domainMemoryStats(DomainRef dom, int nrStats, int flags) {
+        throw VirtException.noSupport("virDomainMemoryStats");
+    }
+
+    /** @param path a disk's target name or source path */
+    default BlockInfo domainGetBlockInfo(DomainRef dom, String path, int flags) {
+        throw VirtException.noSupport("virDomainGetBlockInfo");
+    }
+
+    default ControlInfo domainGetControlInfo(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetControlInfo");
+    }
+
+    default DomainTime domainGetTime(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetTime");
+    }
+
+    /** @param flags virDomainGetHostnameFlags: LEASE 1, AGENT 2 */
+    default String domainGetHostname(DomainRef dom, int flags) {
+        throw VirtException.noSupport("virDomainGetHostname");
     }
 
     /**

@@ -3,7 +3,7 @@
  * drivers implement only what they can and the SPI can grow without breaking them.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.jvirt.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,7 +16,12 @@ public final class Commands {
         Commands c = new Commands();
         DomainCommands.register(c);
         MonitorCommands.register(c);
+        DomainRuntimeCommands.register(c);
+        PinningCommands.register(c);
+        ManagedSaveAndRenameCommands.register(c);
+        MetadataCommands.register(c);
         HostCommands.register(c);
+        HostQueryCommands.register(c);
         NetworkCommands.register(c);
         ShellCommands.register(c);
         return c;

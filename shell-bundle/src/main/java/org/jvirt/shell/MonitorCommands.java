@@ -72,7 +72,7 @@ final class MonitorCommands {
 
 
     /** The state, falling back to getInfo when the driver lacks getState (virshDomainState). */
-    private static DomainStatus state(Domain dom) {
+    static DomainStatus state(Domain dom) {
         try {
             return dom.getState();
         } catch (VirtException e) {
@@ -207,6 +207,7 @@ final class MonitorCommands {
         if (!optUuid && !optName && !optId) {
             optTable = true;
         }
+        boolean managedSave = cmd.bool("managed-save");
         List<Domain> doms = new ArrayList<>(s.conn().listAllDomains(flags));
         // running domains first by id, then inactive ones by name (virshDomainSorter)
         List<Object[]> rows = new ArrayList<>();
@@ -227,7 +228,8 @@ final class MonitorCommands {
                 } catch (VirtException e) {
                     continue; // removed meanwhile
                 }
-                table.add(idText, (String) row[2], stateWord(st));
+                boolean saved = managedSave && st == DomainState.SHUTOFF && hasManagedSave(d);
+                table.add(idText, (String) row[2], saved ? "saved" : stateWord(st));
             } else {
                 String sep = "";
                 if (optUuid) {
@@ -253,6 +255,15 @@ final class MonitorCommands {
             s.print(plain.toString());
         }
         return true;
+    }
+
+    /** Whether a domain has a managed save image; no when the driver cannot tell (virsh's "> 0"). */
+    private static boolean hasManagedSave(Domain d) {
+        try {
+            return d.hasManagedSaveImage();
+        } catch (VirtException e) {
+            return false;
+        }
     }
 
     private static final String[][] BLK_FIELDS = {

@@ -51,47 +51,6 @@ final class Util {
         return b.toString();
     }
 
-    /** Parses "0-3,^2,5" (or "r" for all) into a set below maxcpu; null when malformed. */
-    static BitSet parseCpuList(String list, int maxcpu) {
-        BitSet set = new BitSet(maxcpu);
-        if (list.equals("r")) {
-            set.set(0, maxcpu);
-            return set;
-        }
-        if (list.isEmpty()) {
-            return null;
-        }
-        for (String part : list.split(",", -1)) {
-            boolean neg = part.startsWith("^");
-            if (neg) {
-                part = part.substring(1);
-            }
-            try {
-                int dash = part.indexOf('-');
-                int lo;
-                int hi;
-                if (dash >= 0) {
-                    lo = Integer.parseInt(part.substring(0, dash).strip());
-                    hi = Integer.parseInt(part.substring(dash + 1).strip());
-                } else {
-                    lo = Integer.parseInt(part.strip());
-                    hi = lo;
-                }
-                if (lo < 0 || hi < lo || hi >= maxcpu || (neg && dash >= 0)) {
-                    return null;
-                }
-                if (neg) {
-                    set.clear(lo);
-                } else {
-                    set.set(lo, hi + 1);
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return set;
-    }
-
     /** The text of the first element with this tag inside the given section, or null. */
     static String xmlText(String xml, String section, String tag) {
         int from = 0;

@@ -36,10 +36,11 @@ class ShellOutputTest {
         b.set(6);
         b.set(8, 10);
         assertEquals("0-3,6,8-9", Util.cpuRanges(b));
-        assertEquals(b, Util.parseCpuList("0-3,6,8-9", 16));
-        BitSet c = Util.parseCpuList("0-3,^2", 16);
+        assertEquals(b, PinningCommands.parseBitmap("0-3,6,8-9", 1024));
+        BitSet c = PinningCommands.parseBitmap("0-3,^2", 1024);
         assertEquals("0-1,3", Util.cpuRanges(c));
-        assertEquals(null, Util.parseCpuList("0-99", 16));
+        assertEquals(null, PinningCommands.parseBitmap("0-2000", 1024));
+        assertEquals(null, PinningCommands.parseBitmap("1,x", 1024));
     }
 
     @Test

@@ -381,6 +381,40 @@ final class ConnectImpl implements Connect {
         }
     }
 
+    /** One call of {@link HostQueryCalls}, its error reported as every call's is. */
+    private <T> T hostQuery(java.util.function.Function<HostQueryCalls, T> call) {
+        try {
+            return call.apply(new HostQueryCalls(enter()));
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public String getSysinfo() {
+        return hostQuery(HostQueryCalls::getSysinfo);
+    }
+
+    @Override
+    public long[] getCellsFreeMemory(int startCell, int maxCells) {
+        return hostQuery(h -> h.getCellsFreeMemory(startCell, maxCells));
+    }
+
+    @Override
+    public List<org.jvirt.api.NodeStat> nodeCPUStats(int cpuNum) {
+        return hostQuery(h -> h.nodeCPUStats(cpuNum));
+    }
+
+    @Override
+    public List<org.jvirt.api.NodeStat> nodeMemoryStats(int cellNum) {
+        return hostQuery(h -> h.nodeMemoryStats(cellNum));
+    }
+
+    @Override
+    public List<String> getCPUModelNames(String arch) {
+        return hostQuery(h -> h.getCPUModelNames(arch));
+    }
+
     @Override
     public CpuMap getCPUMap() {
         try {

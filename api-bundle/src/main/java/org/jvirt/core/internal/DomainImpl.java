@@ -57,6 +57,91 @@ final class DomainImpl implements Domain {
         return connect.enterMutating(api);
     }
 
+    /** One call of {@link DomainRuntimeCalls}, its error reported as every call's is. */
+    private <T> T runtime(java.util.function.BiFunction<DomainRuntimeCalls, DomainRef, T> call) {
+        try {
+            return call.apply(new DomainRuntimeCalls(connect), ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public int getVcpuCount(Set<VcpuFlag> flags) {
+        return runtime((r, d) -> r.getVcpusFlags(d, flags));
+    }
+
+    @Override
+    public List<org.jvirt.api.MemoryStat> memoryStats() {
+        return runtime(DomainRuntimeCalls::memoryStats);
+    }
+
+    @Override
+    public org.jvirt.api.BlockInfo getBlockInfo(String disk) {
+        return runtime((r, d) -> r.getBlockInfo(d, disk));
+    }
+
+    @Override
+    public org.jvirt.api.ControlInfo getControlInfo() {
+        return runtime(DomainRuntimeCalls::getControlInfo);
+    }
+
+    @Override
+    public org.jvirt.api.DomainTime getTime() {
+        return runtime(DomainRuntimeCalls::getTime);
+    }
+
+    @Override
+    public String getHostname() {
+        return runtime(DomainRuntimeCalls::getHostname);
+    }
+
+    @Override
+    public String getMetadata(org.jvirt.api.MetadataType type, String uri, Set<ModifyFlag> flags) {
+        try {
+            return new DomainMetadataCalls(connect).getMetadata(ref, type, uri, flags);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void setMetadata(org.jvirt.api.MetadataType type, String metadata, String key, String uri,
+            Set<ModifyFlag> flags) {
+        try {
+            new DomainMetadataCalls(connect).setMetadata(ref, type, metadata, key, uri, flags);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    /** One call of {@link DomainPinningCalls}, its error reported as every call's is. */
+    private <T> T pinning(java.util.function.BiFunction<DomainPinningCalls, DomainRef, T> call) {
+        try {
+            return call.apply(new DomainPinningCalls(connect), ref);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public List<BitSet> getVcpuPinInfo(Set<ModifyFlag> flags) {
+        return pinning((p, d) -> p.getVcpuPinInfo(d, flags));
+    }
+
+    @Override
+    public void pinEmulator(BitSet cpus, Set<ModifyFlag> flags) {
+        pinning((p, d) -> {
+            p.pinEmulator(d, cpus, flags);
+            return null;
+        });
+    }
+
+    @Override
+    public BitSet getEmulatorPinInfo(Set<ModifyFlag> flags) {
+        return pinning((p, d) -> p.getEmulatorPinInfo(d, flags));
+    }
+
 
     @Override
     public Connect getConnect() {
@@ -168,6 +253,55 @@ final class DomainImpl implements Domain {
     public boolean hasManagedSaveImage() {
         try {
             return enter().domainHasManagedSaveImage(ref, 0);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void managedSave(Set<org.jvirt.api.SaveFlag> flags) {
+        try {
+            DriverConnection c = mutating("virDomainManagedSave");
+            ConnectImpl.requireNonNull(flags, "flags", "virDomainManagedSave");
+            int mask = Flag.mask(flags);
+            DomainRuntimeCalls.exclusive(mask, org.jvirt.api.SaveFlag.RUNNING.bit(), "VIR_DOMAIN_SAVE_RUNNING",
+                    org.jvirt.api.SaveFlag.PAUSED.bit(), "VIR_DOMAIN_SAVE_PAUSED");
+            c.domainManagedSave(ref, mask);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void managedSaveRemove() {
+        try {
+            mutating("virDomainManagedSaveRemove").domainManagedSaveRemove(ref, 0);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void rename(String newName) {
+        try {
+            DriverConnection c = enter();
+            if (newName == null || newName.isEmpty()) {
+                throw new VirtException(new org.jvirt.api.VirtError(ErrorCode.INVALID_ARG, ErrorDomain.DOMAIN,
+                        newName == null ? "new_name in virDomainRename must not be NULL"
+                                : "string new_name in virDomainRename must not be empty"));
+            }
+            mutating("virDomainRename");
+            c.domainRename(ref, newName, 0);
+            ref = new DomainRef(newName, ref.uuid(), ref.id()); // as libvirt's client renames its handle
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public boolean isUpdated() {
+        try {
+            return enter().domainIsUpdated(ref);
         } catch (RuntimeException e) {
             throw fail(e);
         }

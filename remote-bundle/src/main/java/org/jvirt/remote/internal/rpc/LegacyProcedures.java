@@ -48,8 +48,6 @@ public final class LegacyProcedures {
     /** VIR_DOMAIN_AFFECT_LIVE: what libvirt's drivers apply for the old calls that change a running domain. */
     private static final int AFFECT_LIVE = 1;
 
-    private static final XdrType<byte[]> CPUMAP = XdrTypes.opaque(2048);
-
     private static final Map<Integer, Legacy> BY_NUMBER = Map.ofEntries(
             entry(9, "virDomainCreate", Procedure.DOMAIN_CREATE_WITH_FLAGS, List.of(XdrTypes.DOMAIN), List.of(0), false),
             entry(11, "virDomainDefineXML", Procedure.DOMAIN_DEFINE_XML_FLAGS, List.of(XdrTypes.STRING), List.of(0), true),
@@ -64,6 +62,9 @@ public final class LegacyProcedures {
                     List.of(AFFECT_LIVE), false),
             entry(32, "virDomainSetVcpus", Procedure.DOMAIN_SET_VCPUS_FLAGS, List.of(XdrTypes.DOMAIN, XdrTypes.UINT),
                     List.of(AFFECT_LIVE), false),
+            entry(26, "virDomainPinVcpu", Procedure.DOMAIN_PIN_VCPU_FLAGS,
+                    List.of(XdrTypes.DOMAIN, XdrTypes.UINT, XdrTypes.bitmap(RemoteProcedures.CPUMAP_MAX)), List.of(0),
+                    false),
             entry(8, "virDomainAttachDevice", Procedure.DOMAIN_ATTACH_DEVICE_FLAGS,
                     List.of(XdrTypes.DOMAIN, XdrTypes.STRING), List.of(AFFECT_LIVE), false),
             entry(13, "virDomainDetachDevice", Procedure.DOMAIN_DETACH_DEVICE_FLAGS,
@@ -86,10 +87,5 @@ public final class LegacyProcedures {
     /** The old procedure of a number, or null. */
     public static Legacy byNumber(int number) {
         return BY_NUMBER.get(number);
-    }
-
-    /** For DOMAIN_PIN_VCPU (26): the cpumap bytes of the old call. */
-    static XdrType<byte[]> cpumap() {
-        return CPUMAP;
     }
 }

@@ -125,6 +125,7 @@ public final class RemoteProcedures {
         }), ret(CPU_MAP));
         put(m, Procedure.NODE_GET_SECURITY_MODEL, NO_ARGS, ret(SECURITY_MODEL_TYPE));
         put(m, Procedure.CONNECT_IS_SECURE, NO_ARGS, ret(BOOL));
+        HostQueryProcedures.register(m);
 
         // ---- listing, lookup and creation
         put(m, Procedure.CONNECT_LIST_DOMAINS, args(INT), ret(XdrTypes.intArray(DOMAIN_LIST_MAX)));
@@ -148,6 +149,16 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_GET_XML_DESC, args(DOMAIN, UINT), ret(STRING));
         // remote_domain_has_managed_save_image_args {dom, flags}; _ret {int result}
         put(m, Procedure.DOMAIN_HAS_MANAGED_SAVE_IMAGE, args(DOMAIN, UINT), ret(BOOL));
+        put(m, Procedure.DOMAIN_MANAGED_SAVE, args(DOMAIN, UINT), VOID);
+        put(m, Procedure.DOMAIN_MANAGED_SAVE_REMOVE, args(DOMAIN, UINT), VOID);
+        // remote_domain_rename_args {dom; remote_string new_name; flags}, ret {int retcode}: 0 on success
+        put(m, Procedure.DOMAIN_RENAME, args(DOMAIN, OPT_STRING, UINT),
+                ProcedureCodec.Ret.of((w, v) -> w.writeInt(0), r -> {
+                    r.readInt();
+                    return null;
+                }));
+        // remote_domain_is_updated_ret {int updated}
+        put(m, Procedure.DOMAIN_IS_UPDATED, args(DOMAIN), ret(BOOL));
         // remote_domain_open_console_args {dom, remote_string dev_name, flags}; the SPI's stream (the third
         // parameter) is not on the wire: the call's serial names the stream its packets belong to
         put(m, Procedure.DOMAIN_OPEN_CONSOLE, new ProcedureCodec.Args() {
@@ -188,6 +199,11 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_GET_VCPUS, args(DOMAIN, INT, INT), VCPUS_RET);
         // remote_domain_pin_vcpu_flags_args {dom; unsigned int vcpu; opaque cpumap<REMOTE_CPUMAP_MAX>; flags}
         put(m, Procedure.DOMAIN_PIN_VCPU_FLAGS, args(DOMAIN, UINT, XdrTypes.bitmap(CPUMAP_MAX), UINT), VOID);
+        DomainPinningProcedures.register(m);
+        // remote_domain_get_metadata_args {dom; int type; remote_string uri; flags}, ret {nonnull_string metadata}
+        put(m, Procedure.DOMAIN_GET_METADATA, args(DOMAIN, INT, OPT_STRING, UINT), ret(STRING));
+        // remote_domain_set_metadata_args {dom; int type; remote_string metadata, key, uri; flags}
+        put(m, Procedure.DOMAIN_SET_METADATA, args(DOMAIN, INT, OPT_STRING, OPT_STRING, OPT_STRING, UINT), VOID);
         put(m, Procedure.DOMAIN_GET_SCHEDULER_TYPE, args(DOMAIN), ret(SCHEDULER_TYPE));
         // remote_domain_get_scheduler_parameters_flags_args {dom; int nparams; unsigned int flags}
         put(m, Procedure.DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, args(DOMAIN, INT, UINT), ret(SCHEDULER_PARAMS));
@@ -196,6 +212,8 @@ public final class RemoteProcedures {
         put(m, Procedure.DOMAIN_DETACH_DEVICE_FLAGS, args(DOMAIN, STRING, UINT), VOID);
         put(m, Procedure.DOMAIN_BLOCK_STATS, args(DOMAIN, STRING), ret(BLOCK_STATS));
         put(m, Procedure.DOMAIN_INTERFACE_STATS, args(DOMAIN, STRING), ret(INTERFACE_STATS));
+
+        DomainRuntimeProcedures.register(m);
 
         // ---- jobs
         put(m, Procedure.DOMAIN_GET_JOB_INFO, args(DOMAIN), ret(JOB_INFO));

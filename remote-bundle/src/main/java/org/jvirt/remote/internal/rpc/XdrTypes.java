@@ -263,6 +263,30 @@ public final class XdrTypes {
         });
     }
 
+    /** A variable-length array of (unsigned) hypers, at most {@code max}. */
+    public static XdrType<long[]> hyperArray(int max) {
+        return of((w, v) -> {
+            nonNull(v, "array");
+            if (v.length > max) {
+                throw new XdrException("array of " + v.length + " items exceeds the limit of " + max);
+            }
+            w.writeInt(v.length);
+            for (long l : v) {
+                w.writeHyper(l);
+            }
+        }, r -> {
+            int n = r.readLength(max);
+            if (n > r.remaining() / 8) {
+                throw new XdrException("truncated XDR data: " + n + " hypers declared, " + r.remaining() + " bytes left");
+            }
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = r.readHyper();
+            }
+            return out;
+        });
+    }
+
     /** A value mapped to and from another wire type. */
     public static <A, B> XdrType<B> map(XdrType<A> wire, Function<A, B> in, Function<B, A> out) {
         return of((w, v) -> wire.write(w, out.apply(v)), r -> in.apply(wire.read(r)));

@@ -8,6 +8,7 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtError;
 import org.jvirt.api.VirtException;
 import org.jvirt.remote.internal.rpc.LegacyProcedures;
+import org.jvirt.remote.internal.rpc.LibvirtProcedures;
 import org.jvirt.remote.internal.rpc.MessageHeader;
 import org.jvirt.remote.internal.rpc.Packet;
 import org.jvirt.remote.internal.rpc.ProcedureCodec;
@@ -35,6 +36,7 @@ final class RemoteDispatcher {
     private final Map<Integer, Callback> callbacks = new ConcurrentHashMap<>();
     private final Map<Integer, ServerStream> streams = new ConcurrentHashMap<>();
     private volatile ProcedureFrontEnd.ProcedureConnection conn;
+    private volatile boolean readOnly;
 
     /** One event registration of this client. */
     private record Callback(int id, int eventId, DomainRef domain) {
@@ -185,7 +187,23 @@ final class RemoteDispatcher {
             legacy.writeRet(w, result);
             return;
         }
+        LibvirtProcedures.Entry known = LibvirtProcedures.byNumber(number);
+        if (known != null && known.isApiCall()) {
+            throw notInTable(known);
+        }
         throw new VirtException(new VirtError(ErrorCode.RPC, ErrorDomain.RPC, "unknown procedure: " + number));
+    }
+
+    /**
+     * A procedure libvirt knows and jvirt's table lacks: libvirtd's answer when its driver lacks the API
+     * (after its read-only check). Its arguments are not decoded: jvirt has no codec for them.
+     */
+    private VirtException notInTable(LibvirtProcedures.Entry known) {
+        open();
+        if (readOnly && known.readOnly() == LibvirtProcedures.ReadOnlyRule.REFUSED) {
+            return known.readOnlyRefusal();
+        }
+        return known.noSupport();
     }
 
     private Object invoke(Procedure p, String api, Object[] args) {
@@ -231,8 +249,9 @@ final class RemoteDispatcher {
             if (conn != null) {
                 throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, "connection already open");
             }
-            boolean readOnly = socketReadOnly || (flags & RemoteProtocol.CONNECT_RO) != 0;
-            conn = frontEnd.openProcedures(name, null, readOnly, events());
+            boolean ro = socketReadOnly || (flags & RemoteProtocol.CONNECT_RO) != 0;
+            conn = frontEnd.openProcedures(name, null, ro, events());
+            readOnly = ro;
         }
     }
 

@@ -85,7 +85,26 @@ class VirshAgainstJvirtdTest {
                 "ttyconsole test", "vcpuinfo test", "dominfo nope", "net-info nope", "domname test",
                 "setmem test abc", "domblkstat test hda", "setvcpus test 0", "start test", "save test",
                 "suspend test; domstate test --reason; resume test; domstate test --reason",
-                "destroy test; domstate test --reason; start test; list --all");
+                "destroy test; domstate test --reason; start test; list --all",
+                "vcpucount test", "vcpucount test --maximum --config", "dommemstat test", "domblkinfo test vda",
+                "domblkinfo test --all --human", "domblkinfo test hda", "domcontrol test", "domtime test",
+                "domhostname test", "vcpucount test --live --config",
+                "destroy test; vcpucount test; dommemstat test; domtime test; domcontrol test",
+                "sysinfo", "freecell", "freecell --all", "freecell --cellno 1", "freecell --cellno 2", "nodecpustats",
+                "nodememstats", "cpu-models x86_64", "cpu-models aarch64", "cpu-models bogus", "cpu-models mips",
+                "vcpupin test", "vcpupin test --config", "emulatorpin test", "vcpupin test 7",
+                "vcpupin test 0 2-3; vcpupin test; emulatorpin test 1,3 --config; emulatorpin test --config;"
+                        + " emulatorpin test 5; emulatorpin test; dumpxml test",
+                "managedsave test; list --all --managed-save; dominfo test; managedsave-remove test;"
+                        + " managedsave-remove test; managedsave test --running --paused; start test; domrename test x;"
+                        + " managedsave test; undefine test; start test; destroy test; domrename test x; list --all;"
+                        + " domrename x x; domrename x a/b; dominfo test",
+                "managedsave test; undefine test --managed-save; list --all",
+                "desc test; desc test --new-desc hello world; desc test; desc test --title --config A title;"
+                        + " desc test --title; desc test --title --config;"
+                        + " metadata test http://app.org/ --key app1 --set '<foo a=\"1\"><bar>x</bar></foo>';"
+                        + " metadata test http://app.org/; metadata test http://app.org/ --config; dumpxml test;"
+                        + " metadata test http://app.org/ --remove; metadata test http://app.org/; dumpxml test");
         List<Arguments> out = new ArrayList<>();
         for (String transport : List.of("unix", "tcp", "tls")) {
             for (String c : list) {
@@ -107,8 +126,8 @@ class VirshAgainstJvirtdTest {
     @MethodSource("commands")
     void sameOutputAsLocalTestDriver(String transport, String command) throws Exception {
         List<String> args = command.contains(";") ? List.of(command) : List.of(command.split(" "));
-        Run expected = virsh("test:///default", args);
-        Run actual = virsh(uri(transport), args);
+        Run expected = virshRetryingHangs("test:///default", args, false);
+        Run actual = virshRetryingHangs(uri(transport), args, true);
         assertEquals(mask(expected.out()), mask(actual.out()), "stdout of " + command);
         assertEquals(expected.err(), actual.err(), "stderr of " + command);
         assertEquals(expected.rc(), actual.rc(), "exit code of " + command);
@@ -176,7 +195,38 @@ class VirshAgainstJvirtdTest {
         return virsh(uri, args, false);
     }
 
+    /**
+     * virsh 9.0's managedsave now and then never returns (its job-watching event loop; seen with a lone
+     * "managedsave test" on test:///default): a script with it that hangs is run again, up to five times, on a
+     * fresh daemon when it ran against jvirtd.
+     */
+    private Run virshRetryingHangs(String uri, List<String> args, boolean againstJvirtd) throws Exception {
+        if (!String.join(" ", args).contains("managedsave ")) {
+            return virsh(uri, args);
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Run r = virsh(uri, args, false, 15);
+            if (r != null) {
+                return r;
+            }
+            if (againstJvirtd) {
+                stop();
+                start();
+            }
+        }
+        throw new AssertionError("virsh hung five times: " + args);
+    }
+
     private static Run virsh(String uri, List<String> args, boolean readOnlyFlagFirst) throws Exception {
+        Run r = virsh(uri, args, readOnlyFlagFirst, 60);
+        if (r == null) {
+            throw new AssertionError("virsh timed out: " + args);
+        }
+        return r;
+    }
+
+    /** A run, or null when virsh did not end within {@code seconds} (it is then killed). */
+    private static Run virsh(String uri, List<String> args, boolean readOnlyFlagFirst, int seconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(VIRSH.toString()));
         List<String> rest = new ArrayList<>(args);
         if (readOnlyFlagFirst && !rest.isEmpty() && rest.get(0).equals("-r")) {
@@ -185,12 +235,19 @@ class VirshAgainstJvirtdTest {
         cmd.add("-c");
         cmd.add(uri);
         cmd.addAll(rest);
-        Process p = new ProcessBuilder(cmd).start();
-        byte[] o = p.getInputStream().readAllBytes();
-        byte[] e = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("virsh timed out: " + cmd);
+        Path out = Files.createTempFile("virsh", ".out");
+        Path err = Files.createTempFile("virsh", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor();
+        }
+        byte[] o = Files.readAllBytes(out);
+        byte[] e = Files.readAllBytes(err);
+        Files.delete(out);
+        Files.delete(err);
+        if (!ended) {
+            return null;
         }
         return new Run(p.exitValue(), new String(o, StandardCharsets.UTF_8), new String(e, StandardCharsets.UTF_8));
     }

@@ -153,8 +153,10 @@ class RemoteProceduresTest {
             if (type == void.class) {
                 XdrWriter w = new XdrWriter();
                 codec.ret().write(w, null);
-                assertEquals(0, w.size(), "a void result writes nothing");
-                assertNull(codec.ret().read(new XdrReader(new byte[0])));
+                // DOMAIN_RENAME's ret carries an int retcode, 0 when it worked: a void SPI call on this side
+                int size = p == Procedure.DOMAIN_RENAME ? 4 : 0;
+                assertEquals(size, w.size(), "a void result writes nothing but its fixed fields");
+                assertNull(codec.ret().read(new XdrReader(w.toByteArray())));
                 return;
             }
             List<Object> samples = new ArrayList<>(List.of(SampleValues.of(type, 0)));

@@ -154,6 +154,22 @@ public final class SampleValues {
         if (c == MigrationFinish.class) {
             return new MigrationFinish(domain(seed), (byte[]) of(byte[].class, seed + 1));
         }
+        if (c == long[].class) {
+            return new long[] {2097152L, 0x8000000000000000L + seed, -1L};
+        }
+        if (c == org.jvirt.spi.NodeStats.class) {
+            return new org.jvirt.spi.NodeStats(List.of(new org.jvirt.api.NodeStat("user", 9797400000L + seed),
+                    new org.jvirt.api.NodeStat("kérnel", -1L)), seed);
+        }
+        if (c == org.jvirt.api.BlockInfo.class) {
+            return new org.jvirt.api.BlockInfo(1L << 40, (1L << 40) + 5, -2);
+        }
+        if (c == org.jvirt.api.ControlInfo.class) {
+            return new org.jvirt.api.ControlInfo(org.jvirt.api.ControlInfo.ERROR, 2, 0x8000000000000005L);
+        }
+        if (c == org.jvirt.api.DomainTime.class) {
+            return new org.jvirt.api.DomainTime(-627319920L, 999_999_999);
+        }
         throw new AssertionError("no sample for type " + c.getName() + ": add one to SampleValues");
     }
 
@@ -174,6 +190,13 @@ public final class SampleValues {
             return List.of(new VcpuInfo(0, 1, 5_000_000_000L, 3, bits(0, 2)),
                     new VcpuInfo(1, 2, 42L, -1, bits(1, 9)));
         }
+        if (item == BitSet.class) {
+            return List.of(bits(0, 7), bits(), bits(1, 2, 3 + seed));
+        }
+        if (item == org.jvirt.api.MemoryStat.class) {
+            return List.of(new org.jvirt.api.MemoryStat(org.jvirt.api.MemoryStat.ACTUAL_BALLOON, 2097152),
+                    new org.jvirt.api.MemoryStat(99, 0xffffffffffffffffL));
+        }
         throw new AssertionError("no sample for List<" + item.getTypeName() + ">: add one to SampleValues");
     }
 
@@ -186,6 +209,11 @@ public final class SampleValues {
         if (expected instanceof byte[] e) {
             assertTrue(actual instanceof byte[], where + ": a byte[] expected, got " + actual.getClass());
             assertArrayEquals(e, (byte[]) actual, where);
+            return;
+        }
+        if (expected instanceof long[] e) {
+            assertTrue(actual instanceof long[], where + ": a long[] expected, got " + actual.getClass());
+            assertArrayEquals(e, (long[]) actual, where);
             return;
         }
         if (expected instanceof int[] e) {

@@ -74,6 +74,11 @@ final class TestConnection implements DriverConnection {
     private final String uri;
     private final DomainEvents events;
     private final TestNetworks networks;
+    private final TestDomainRuntime runtime;
+    private final TestHostQueries hostQueries;
+    private final TestDomainPinning pinning;
+    private final TestManagedSaveAndRename managedSaveAndRename;
+    private final TestDomainMetadata metadata;
     private boolean closed;
 
     TestConnection(TestDriver driver, TestHost host, String uri, EventSink sink) {
@@ -82,6 +87,11 @@ final class TestConnection implements DriverConnection {
         this.uri = uri;
         this.events = new DomainEvents(sink, ErrorDomain.TEST);
         this.networks = new TestNetworks(host);
+        this.runtime = new TestDomainRuntime(host);
+        this.hostQueries = new TestHostQueries(host);
+        this.pinning = new TestDomainPinning(host);
+        this.managedSaveAndRename = new TestManagedSaveAndRename(host);
+        this.metadata = new TestDomainMetadata(host);
         host.events.add(events);
     }
 
@@ -132,15 +142,14 @@ final class TestConnection implements DriverConnection {
         return host.node;
     }
 
-    /** As libvirt's test driver: the cells' fixed free memory summed (an unsigned int, in KiB as it keeps them). */
     @Override
     public long nodeGetFreeMemory() {
         synchronized (host) {
-            long sum = 0;
-            for (long free : host.cellFreeMemory) {
-                sum += free;
+            long free = 0; // libvirt's test driver: the sum of its cells' fixed free memory, whatever runs
+            for (long cell : host.cellFreeBytes) {
+                free += cell;
             }
-            return sum & 0xffffffffL;
+            return free;
         }
     }
 
@@ -152,6 +161,28 @@ final class TestConnection implements DriverConnection {
         online.set(2);
         online.set(4);
         return new CpuMap(8, online); // libvirt's test host: 8 CPUs, mask 0x15
+    }
+
+    // ---- host queries: TestHostQueries ------------------------------------------------------------
+
+    @Override
+    public String connectGetSysinfo(int flags) {
+        return hostQueries.getSysinfo(flags);
+    }
+
+    @Override
+    public long[] nodeGetCellsFreeMemory(int startCell, int maxCells) {
+        return hostQueries.cellsFreeMemory(startCell, maxCells);
+    }
+
+    @Override
+    public org.jvirt.spi.NodeStats nodeGetCPUStats(int cpuNum, int nparams, int flags) {
+        return hostQueries.cpuStats(cpuNum, nparams, flags);
+    }
+
+    @Override
+    public List<String> connectGetCPUModelNames(String arch, int flags) {
+        return hostQueries.cpuModelNames(arch, flags);
     }
 
     @Override
@@ -427,6 +458,27 @@ final class TestConnection implements DriverConnection {
     }
 
     @Override
+    public void domainManagedSave(DomainRef dom, int flags) {
+        managedSaveAndRename.managedSave(dom, flags);
+    }
+
+    @Override
+    public void domainManagedSaveRemove(DomainRef dom, int flags) {
+        managedSaveAndRename.managedSaveRemove(dom, flags);
+    }
+
+    @Override
+    public void domainRename(DomainRef dom, String newName, int flags) {
+        managedSaveAndRename.rename(dom, newName, flags);
+    }
+
+    /** As libvirt's test driver: never, and without looking the domain up. */
+    @Override
+    public boolean domainIsUpdated(DomainRef dom) {
+        return false;
+    }
+
+    @Override
     public DomainRef domainCreateWithFlags(DomainRef dom, int flags) {
         checkFlags(flags, 0, ErrorDomain.TEST, "testDomainCreateWithFlags"); // it cannot start paused, as libvirt's
         synchronized (host) {
@@ -554,11 +606,16 @@ final class TestConnection implements DriverConnection {
         checkFlags(flags, UNDEFINE_FLAGS, ErrorDomain.TEST, "testDomainUndefineFlags");
         synchronized (host) {
             TestDomain d = find(dom);
+            if (d.managedSave && (flags & 1) == 0) { // VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST,
+                        "Refusing to undefine while domain managed save image exists");
+            }
             if (d.persistent == null) {
                 throw new VirtException(ErrorCode.OPERATION_INVALID, ErrorDomain.TEST,
                         "cannot undefine transient domain");
             }
             host.emit(d, DomainEventType.UNDEFINED, DomainEventType.UNDEFINED_REMOVED);
+            d.managedSave = false;
             if (d.isActive()) {
                 d.persistent = null;
                 d.autostart = false;
@@ -703,7 +760,8 @@ final class TestConnection implements DriverConnection {
             }
             List<VcpuInfo> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                BitSet full = d.pinning.getOrDefault(i, all);
+                BitSet pinned = TestDomainPinning.vcpupin(d.live, i);
+                BitSet full = pinned != null ? pinned : all;
                 BitSet map = (BitSet) full.clone();
                 if (maplen > 0 && maplen < Integer.MAX_VALUE / 8) {
                     map.clear(maplen * 8, Math.max(maplen * 8, map.length()));
@@ -732,8 +790,33 @@ final class TestConnection implements DriverConnection {
                 throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.TEST,
                         "cpu " + (cpumap.length() - 1) + " is not present on the host");
             }
-            d.pinning.put(vcpu, (BitSet) cpumap.clone());
+            TestDomainPinning.setVcpupin(d.live, vcpu, cpumap); // in the live definition, as libvirt's
         }
+    }
+
+    @Override
+    public List<BitSet> domainGetVcpuPinInfo(DomainRef dom, int ncpumaps, int maplen, int flags) {
+        return pinning.vcpuPinInfo(dom, ncpumaps, maplen, flags);
+    }
+
+    @Override
+    public void domainPinEmulator(DomainRef dom, BitSet cpumap, int flags) {
+        pinning.pinEmulator(dom, cpumap, flags);
+    }
+
+    @Override
+    public BitSet domainGetEmulatorPinInfo(DomainRef dom, int maplen, int flags) {
+        return pinning.emulatorPinInfo(dom, maplen, flags);
+    }
+
+    @Override
+    public String domainGetMetadata(DomainRef dom, int type, String uri, int flags) {
+        return metadata.get(dom, type, uri, flags);
+    }
+
+    @Override
+    public void domainSetMetadata(DomainRef dom, int type, String text, String key, String uri, int flags) {
+        metadata.set(dom, type, text, key, uri, flags);
     }
 
     @Override
@@ -864,6 +947,38 @@ final class TestConnection implements DriverConnection {
             }
         }
         return false;
+    }
+
+    // ---- runtime queries: TestDomainRuntime -------------------------------------------------------
+
+    @Override
+    public int domainGetVcpusFlags(DomainRef dom, int flags) {
+        return runtime.getVcpusFlags(dom, flags);
+    }
+
+    @Override
+    public List<org.jvirt.api.MemoryStat> domainMemoryStats(DomainRef dom, int nrStats, int flags) {
+        return runtime.memoryStats(dom, nrStats, flags);
+    }
+
+    @Override
+    public org.jvirt.api.BlockInfo domainGetBlockInfo(DomainRef dom, String path, int flags) {
+        return runtime.getBlockInfo(dom, path, flags);
+    }
+
+    @Override
+    public org.jvirt.api.ControlInfo domainGetControlInfo(DomainRef dom, int flags) {
+        return runtime.getControlInfo(dom, flags);
+    }
+
+    @Override
+    public org.jvirt.api.DomainTime domainGetTime(DomainRef dom, int flags) {
+        return runtime.getTime(dom, flags);
+    }
+
+    @Override
+    public String domainGetHostname(DomainRef dom, int flags) {
+        return runtime.getHostname(dom, flags);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.jvirt.driver.test.internal;
 
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import org.jvirt.api.DomainState;
@@ -21,7 +18,8 @@ final class TestDomain implements DomainObject {
     int id = -1;
     boolean autostart;
     int schedulerWeight = 50;
-    final Map<Integer, BitSet> pinning = new HashMap<>();
+    /** Whether a managed save image exists: set by virDomainManagedSave, cleared by a start or its removal. */
+    boolean managedSave;
     private DomainRef ref;
 
     TestDomain(DomainDef persistent) {
@@ -58,6 +56,11 @@ final class TestDomain implements DomainObject {
     @Override
     public boolean isPersistent() {
         return persistent != null;
+    }
+
+    @Override
+    public boolean hasManagedSave() {
+        return managedSave;
     }
 
     @Override

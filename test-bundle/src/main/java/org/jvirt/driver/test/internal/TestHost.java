@@ -89,16 +89,16 @@ final class TestHost {
     final Map<String, DomainDef> incoming = new LinkedHashMap<>();
     final TestXmlHooks hooks = new TestXmlHooks();
     NodeInfo node = DEFAULT_NODE;
-    /**
-     * The free memory of each NUMA cell, as libvirt's test driver keeps it (a fixed figure, not derived from
-     * the domains): the default host has two cells with 1 and 2 GiB free (in KiB), a loaded host none.
-     */
-    long[] cellFreeMemory = {};
+    /** The NUMA cells' memory in bytes: libvirt's default host has two (2 and 4 MiB), a host file none. */
+    long[] cellMemoryBytes = new long[0];
+    /** The NUMA cells' free memory in bytes, fixed whatever runs: 1 and 2 MiB on the default host. */
+    long[] cellFreeBytes = new long[0];
     private int refs;
 
     static TestHost createDefault() {
         TestHost h = new TestHost();
-        h.cellFreeMemory = new long[] {1024L * 1024, 2L * 1024 * 1024};
+        h.cellMemoryBytes = new long[] {2048L * 1024, 2 * 2048L * 1024};
+        h.cellFreeBytes = new long[] {1024L * 1024, 2 * 1024L * 1024};
         h.addRunning(DomainXml.parse(DEFAULT_DOMAIN_XML, h.hooks), 0); // running, reason unknown, as libvirt
         h.addNetwork(NetworkXml.parse(DEFAULT_NETWORK_XML));
         return h;
@@ -240,6 +240,7 @@ final class TestHost {
             d.live = d.persistent.copy();
         }
         d.id = domains.allocateId();
+        d.managedSave = false; // as libvirt's test driver, a start forgets the image rather than restoring it
         d.setState(DomainState.RUNNING, reason);
     }
 
@@ -252,7 +253,6 @@ final class TestHost {
         d.live = null;
         d.id = -1;
         d.setState(DomainState.SHUTOFF, reason);
-        d.pinning.clear();
     }
 
     /** A lifecycle event, delivered (synchronously) to the connections that asked for it. */
