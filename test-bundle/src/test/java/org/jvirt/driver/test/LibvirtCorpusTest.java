@@ -66,9 +66,42 @@ class LibvirtCorpusTest {
 
     @Test
     void decisionsOutputAndRoundTripAgreeWithLibvirt() throws Exception {
-        Path tests = corpus();
+        Comparison c = compare(corpus(), DIRS);
+        String report = c.summary() + "\n  " + String.join("\n  ", c.disagreements);
+        System.out.println(report);
+        assertTrue(c.invalidOutput.isEmpty() && c.unstable.isEmpty() && c.ratio() >= REQUIRED_AGREEMENT, report
+                + "\noutput refused by libvirt's schema:\n" + String.join("\n", c.invalidOutput)
+                + "\nnot stable in a round trip:\n" + String.join("\n", c.unstable));
+    }
+
+    /** The outcome of comparing jvirt with libvirt over some corpus directories. */
+    static final class Comparison {
+        int documents;
+        int agree;
+        final Map<String, int[]> perDir = new LinkedHashMap<>(); // dir -> {documents, agree}
+        final List<String> disagreements = new ArrayList<>();
+        final List<String> invalidOutput = new ArrayList<>();
+        final List<String> unstable = new ArrayList<>();
+        /** Disagreements grouped by the refusing side's message, numbers and quoted names masked. */
+        final Map<String, List<String>> byCause = new java.util.TreeMap<>();
+
+        double ratio() {
+            return documents == 0 ? 1 : (double) agree / documents;
+        }
+
+        String summary() {
+            StringBuilder sb = new StringBuilder(String.format("corpus: %d documents, decisions agree on %d (%.1f %%)",
+                    documents, agree, 100 * ratio()));
+            perDir.forEach((dir, n) -> sb.append(String.format("%n  %-28s %5d documents, %5d agree (%.1f %%)", dir,
+                    n[0], n[1], 100.0 * n[1] / Math.max(1, n[0]))));
+            return sb.toString();
+        }
+    }
+
+    /** Defines every document of the given directories with jvirt and with libvirt and compares. */
+    static Comparison compare(Path tests, Map<String, String> dirs) throws Exception {
         List<Doc> docs = new ArrayList<>();
-        for (Map.Entry<String, String> e : DIRS.entrySet()) {
+        for (Map.Entry<String, String> e : dirs.entrySet()) {
             Path dir = tests.resolve(e.getKey());
             assertTrue(Files.isDirectory(dir), "corpus directory missing: " + dir);
             try (Stream<Path> s = Files.list(dir)) {
@@ -76,32 +109,35 @@ class LibvirtCorpusTest {
             }
         }
         Map<Path, Decision> libvirt = libvirtDecisions(docs);
-        int agree = 0;
-        List<String> disagreements = new ArrayList<>();
-        List<String> invalidOutput = new ArrayList<>();
-        List<String> unstable = new ArrayList<>();
+        Comparison c = new Comparison();
         try (Connect conn = Connect.open("test:///default")) {
             for (Doc d : docs) {
                 String xml = Files.readString(d.path(), StandardCharsets.UTF_8);
-                Decision mine = define(conn, d, xml, invalidOutput, unstable);
+                Decision mine = define(conn, d, xml, c.invalidOutput, c.unstable);
                 Decision theirs = libvirt.get(d.path());
                 if (theirs == null) {
                     fail("libvirt gave no decision for " + d.path());
                 }
+                int[] n = c.perDir.computeIfAbsent(d.path().getParent().getFileName().toString(), k -> new int[2]);
+                n[0]++;
+                c.documents++;
                 if (mine.ok() == theirs.ok()) {
-                    agree++;
+                    c.agree++;
+                    n[1]++;
                 } else {
-                    disagreements.add(tests.relativize(d.path()) + ": jvirt " + mine + "; libvirt " + theirs);
+                    String line = tests.relativize(d.path()) + ": jvirt " + mine + "; libvirt " + theirs;
+                    c.disagreements.add(line);
+                    String cause = mine.ok() ? "libvirt refuses: " + mask(theirs.message())
+                            : "jvirt refuses: " + mask(mine.message());
+                    c.byCause.computeIfAbsent(cause, k -> new ArrayList<>()).add(line);
                 }
             }
         }
-        double ratio = (double) agree / docs.size();
-        String report = String.format("corpus: %d documents, decisions agree on %d (%.1f %%)%n  %s", docs.size(),
-                agree, 100 * ratio, String.join("\n  ", disagreements));
-        System.out.println(report);
-        assertTrue(invalidOutput.isEmpty() && unstable.isEmpty() && ratio >= REQUIRED_AGREEMENT, report
-                + "\noutput refused by libvirt's schema:\n" + String.join("\n", invalidOutput)
-                + "\nnot stable in a round trip:\n" + String.join("\n", unstable));
+        return c;
+    }
+
+    private static String mask(String message) {
+        return message == null ? "" : message.replaceAll("'[^']*'", "'_'").replaceAll("\\d+", "N");
     }
 
     /** Defines one document; when accepted, checks its output against the schema and a second round. */
