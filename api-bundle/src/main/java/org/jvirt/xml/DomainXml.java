@@ -106,15 +106,18 @@ public final class DomainXml {
         if (validateSchema) {
             LibvirtSchema.check("domain", xml);
         }
+        boolean uuidGiven = root.child("uuid") != null;
         DomainDef def = parseDomain(root);
-        DomainRules.parse(root, def);
+        DomainChecks checks = new DomainChecks(root);
+        checks.parse(def, uuidGiven);
         if (hooks == null) {
             hooks = DomainXmlHooks.NONE;
         }
         hooks.postParse(def);
+        checks.postParse(hooks);
         postParseCommon(def);
         validate(def);
-        DomainRules.validate(root, def);
+        checks.validate(def);
         hooks.validate(def);
         return def;
     }
@@ -217,7 +220,8 @@ public final class DomainXml {
             def.setUuid(XmlIn.randomUuid());
         }
         if (!sawMemory) {
-            throw XmlIn.xmlError("missing element <memory>");
+            // libvirt takes the memory of the guest NUMA cells; without them validation refuses
+            def.setMemoryKiB(TuningRules.numaMemoryKiB(root));
         }
         if (!sawCurrent || def.getCurrentMemoryKiB() == 0) {
             def.setCurrentMemoryKiB(def.getMemoryKiB());

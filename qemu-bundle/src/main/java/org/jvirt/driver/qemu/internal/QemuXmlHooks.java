@@ -266,6 +266,12 @@ public final class QemuXmlHooks implements DomainXmlHooks {
         }
     }
 
+    /** QEMU takes disk sources passed as file descriptors (VIR_DOMAIN_DEF_FEATURE_DISK_FD). */
+    @Override
+    public boolean diskFdPassing() {
+        return true;
+    }
+
     @Override
     public void validate(DomainDef def) {
         String type = def.getType();
