@@ -177,6 +177,10 @@ public final class DiskDef extends DeviceBase implements DeviceDef {
             default:
                 throw XmlIn.xmlError("unknown disk bus type '" + d.targetBus + "'");
         }
+        if (n.child("source") == null && !partial) {
+            // libvirt: a disk without a source is of type file, whatever the document says
+            d.type = "file";
+        }
         if (d.device.equals("cdrom")) {
             d.readonly = true;
         }

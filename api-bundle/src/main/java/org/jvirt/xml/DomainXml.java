@@ -472,7 +472,8 @@ public final class DomainXml {
                     default: break;
                 }
             }
-        } else if (d instanceof InputDef i && i.getBus() == null && osType != null) {
+        } else if (d instanceof InputDef i && i.getBus() == null && osType != null
+                && Set.of("mouse", "keyboard", "tablet").contains(i.getType())) {
             if (i.getType().equals("tablet")) {
                 i.setBus("usb");
             } else if (osType.equals("hvm")) {

@@ -234,7 +234,8 @@ public final class GraphicsDef extends DeviceBase implements DeviceDef {
             XmlOut.attr(sb, k, v);
         }
         for (Map.Entry<String, String> e : otherAttributes.entrySet()) {
-            if (!done.contains(e.getKey())) {
+            // only VNC has a socket attribute; the others keep the socket on <listen>
+            if (!done.contains(e.getKey()) && !(e.getKey().equals("socket") && !"vnc".equals(type))) {
                 XmlOut.attr(sb, e.getKey(), e.getValue());
             }
         }
