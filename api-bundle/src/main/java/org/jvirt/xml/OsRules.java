@@ -130,7 +130,9 @@ final class OsRules {
         boolean hasNvram = nvram != null
             && (nvram.attr("type") != null || (nvram.getText() != null && !nvram.getText().isEmpty()));
         String attrReadonly = loader == null ? null : loader.attr("readonly");
-        String attrType = loader == null ? null : loader.attr("type");
+        // post-parse makes a loader with a path a 'rom' one unless it says otherwise
+        String attrType = loader == null || loader.attr("type") == null ? loaderPath == null ? null : "rom"
+            : loader.attr("type");
         String attrSecure = loader == null ? null : loader.attr("secure");
         String stateless = loader == null ? null : loader.attr("stateless");
         if (firmware != null) {
