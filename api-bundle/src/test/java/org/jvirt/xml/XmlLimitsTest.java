@@ -102,4 +102,20 @@ class XmlLimitsTest {
         assertEquals(ErrorCode.XML_ERROR, assertThrows(VirtException.class,
                 () -> DomainXml.parse("<domain>", DomainXmlHooks.NONE, true)).code());
     }
+
+    @Test
+    void networkValidateRefusesAnUnknownElementWithLibvirtsMessage() {
+        if (!LibvirtSchema.installed("network") && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("libvirt's schemas are not installed (libvirt0), and CI=true requires them");
+        }
+        Assumptions.assumeTrue(LibvirtSchema.installed("network"), "libvirt's schemas are not installed");
+        String xml = "<network><name>v</name><bogus/><bridge name='virbr9'/></network>";
+        NetworkXml.parse(xml); // plain parse ignores it
+        VirtException e = assertThrows(VirtException.class, () -> NetworkXml.parse(xml, true));
+        assertEquals(ErrorCode.XML_INVALID_SCHEMA, e.code());
+        // virsh -c test:///default net-define --validate
+        assertEquals("XML document failed to validate against schema: Unable to validate doc against "
+                + "/usr/share/libvirt/schemas/network.rng\nElement network has extra content: bogus\n", e.getMessage());
+        NetworkXml.parse(xml.replace("<bogus/>", ""), true);
+    }
 }

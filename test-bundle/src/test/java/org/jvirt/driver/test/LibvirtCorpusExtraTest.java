@@ -46,6 +46,9 @@ class LibvirtCorpusExtraTest {
         });
         sb.append("\nOutput refused by the schema (").append(c.invalidOutput.size()).append("):\n");
         c.invalidOutput.forEach(l -> sb.append(l.lines().findFirst().orElse("")).append('\n'));
+        sb.append("\nOutput refused by the schema, as libvirt's own output is (").append(c.invalidAsLibvirts.size())
+                .append("):\n");
+        c.invalidAsLibvirts.forEach(l -> sb.append(l.lines().findFirst().orElse("")).append('\n'));
         sb.append("\nNot stable in a round trip (").append(c.unstable.size()).append("):\n");
         c.unstable.forEach(l -> sb.append(l.lines().findFirst().orElse("")).append('\n'));
         Path out = Paths.get("target", "corpus-extra-report.txt");
