@@ -358,6 +358,7 @@ public final class DomainXml {
     }
 
     private static DeviceDef parseDeviceNode(XmlNode c, boolean partial, boolean keepUnknown) {
+        DeviceSchema.prune(c);
         switch (c.getName()) {
             case "disk": return DiskDef.parse(c, partial);
             case "controller": return ControllerDef.parse(c);

@@ -80,6 +80,18 @@ class XmlLimitsTest {
     }
 
     @Test
+    void unknownElementsAndAttributesInsideDevicesAreDropped() {
+        DomainDef d = DomainXml.parse("<domain type='test'><name>u</name><memory>1024</memory><os><type>hvm</type></os>"
+                + "<devices><disk type='file' device='disk' bogus='1'><source file='/a'/><target dev='vda'/><frob/></disk>"
+                + "<watchdog model='i6300esb' action='reset' colour='red'><wag/></watchdog>"
+                + "<interface type='user' speed='9'><mac address='52:54:00:00:00:01'/><bogus/></interface></devices></domain>");
+        String out = DomainXml.format(d, DomainXml.Format.INACTIVE);
+        assertFalse(out.contains("bogus") || out.contains("frob") || out.contains("colour") || out.contains("wag")
+                || out.contains("speed"), out);
+        assertTrue(out.contains("<watchdog model='i6300esb' action='reset'/>"), out);
+    }
+
+    @Test
     void validateRefusesAnUnknownElementWithLibvirtsMessage() {
         if (!LibvirtSchema.installed("domain") && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("libvirt's schemas are not installed (libvirt0), and CI=true requires them");
