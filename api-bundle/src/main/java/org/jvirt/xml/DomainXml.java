@@ -48,7 +48,7 @@ public final class DomainXml {
     private static final String WHAT = "domain_definition";
 
     private static final Set<String> VIRT_TYPES = Set.of("none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml",
-        "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "ch");
+        "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf");
     private static final Set<String> OS_TYPES = Set.of("hvm", "xen", "linux", "exe", "uml", "xenpvh");
     private static final Set<String> LIFECYCLE = Set.of("destroy", "restart", "rename-restart", "preserve");
     private static final Set<String> CRASH = Set.of("destroy", "restart", "rename-restart", "preserve",
@@ -145,7 +145,8 @@ public final class DomainXml {
             throw XmlIn.xmlError("missing domain type attribute");
         }
         if (!VIRT_TYPES.contains(def.getType())) {
-            throw XmlIn.xmlError("invalid domain type " + def.getType());
+            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                "invalid domain type " + def.getType());
         }
         boolean sawMemory = false;
         boolean sawCurrent = false;
@@ -590,10 +591,12 @@ public final class DomainXml {
         if (def.getCurrentMemoryKiB() > def.getMemoryKiB()) {
             def.setCurrentMemoryKiB(def.getMemoryKiB());
         }
-        Set<String> targets = new HashSet<>();
+        Map<String, DiskDef> targets = new HashMap<>();
         for (DiskDef d : def.getDisks()) {
-            if (!targets.add(d.getTargetDev())) {
-                throw XmlIn.xmlError("target '" + d.getTargetDev() + "' duplicated for disk sources");
+            DiskDef first = targets.putIfAbsent(d.getTargetDev(), d);
+            if (first != null) {
+                throw XmlIn.xmlError("target '" + d.getTargetDev() + "' duplicated for disk sources '"
+                    + sourceOrNull(first) + "' and '" + sourceOrNull(d) + "'");
             }
         }
         if (hasDeviceBoot(def) && !def.getOs().getBootDevices().isEmpty()) {
@@ -609,6 +612,15 @@ public final class DomainXml {
         if (def.getMemoryKiB() <= 0) {
             throw XmlIn.xmlError("Memory size must be specified via <memory> or in the <numa> configuration");
         }
+    }
+
+    /** virDomainDiskGetSource as libvirt prints it: the path (or a network disk's name), or {@code <null>}. */
+    private static String sourceOrNull(DiskDef d) {
+        String s = d.getSourcePath();
+        if (s == null && d.getSourceNode() != null) {
+            s = d.getSourceNode().attr("name");
+        }
+        return s == null ? "<null>" : s;
     }
 
     // ------------------------------------------------------------------ format

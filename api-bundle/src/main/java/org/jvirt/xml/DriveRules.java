@@ -133,6 +133,11 @@ final class DriveRules {
             XmlNode disk = d.node();
             String type = disk.attr("type") == null ? "file" : disk.attr("type");
             XmlNode src = disk.child("source");
+            String device = disk.attr("device") == null ? "disk" : disk.attr("device");
+            if (device.equals("disk") && emptySource(type, src)) {
+                // only CD-ROMs and floppies may have no medium
+                throw new VirtException(ErrorCode.NO_SOURCE, ErrorDomain.DOMAIN, d.dst());
+            }
             if (d.addressType() != null && !d.addressType().equals("drive")
                     && Set.of("ide", "fdc", "scsi", "sata").contains(d.bus())) {
                 throw unsupported("Invalid address type '" + d.addressType() + "' for the disk '" + d.dst()
@@ -171,6 +176,23 @@ final class DriveRules {
                 }
             }
         }
+    }
+
+    /** virStorageSourceIsEmpty: a local source without a path (a disk without {@code <source>} is a file one). */
+    private static boolean emptySource(String type, XmlNode src) {
+        if (src == null) {
+            return true;
+        }
+        switch (type) {
+            case "file": return blank(src.attr("file")) && src.attr("fdgroup") == null;
+            case "block": return blank(src.attr("dev"));
+            case "dir": return blank(src.attr("dir"));
+            default: return false;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isEmpty();
     }
 
     /** virDomainDiskDefValidateSourceChainOne: the secret usage must suit the protocol. */

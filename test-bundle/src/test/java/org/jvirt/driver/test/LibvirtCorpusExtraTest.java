@@ -44,6 +44,9 @@ class LibvirtCorpusExtraTest {
             sb.append(String.format("%n%4d  %s%n", e.getValue().size(), e.getKey()));
             e.getValue().forEach(l -> sb.append("        ").append(l).append('\n'));
         });
+        sb.append(String.format("%nRefused by both: %d; with another code or message than libvirt's: %d%n",
+                c.bothRefuse, c.otherError.size()));
+        c.otherError.forEach(l -> sb.append("        ").append(l).append('\n'));
         sb.append("\nOutput refused by the schema (").append(c.invalidOutput.size()).append("):\n");
         c.invalidOutput.forEach(l -> sb.append(l.lines().findFirst().orElse("")).append('\n'));
         sb.append("\nOutput refused by the schema, as libvirt's own output is (").append(c.invalidAsLibvirts.size())

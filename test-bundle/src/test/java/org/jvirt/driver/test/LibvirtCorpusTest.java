@@ -85,6 +85,9 @@ class LibvirtCorpusTest {
         final Map<String, int[]> perDir = new LinkedHashMap<>(); // dir -> {documents, agree}
         final List<String> disagreements = new ArrayList<>();
         final List<String> invalidOutput = new ArrayList<>();
+        /** Documents both refuse, and those of them refused with another code or message than libvirt's. */
+        int bothRefuse;
+        final List<String> otherError = new ArrayList<>();
         /** Outputs the schema refuses, of documents whose output from libvirt it refuses as well. */
         final List<String> invalidAsLibvirts = new ArrayList<>();
         final List<String> unstable = new ArrayList<>();
@@ -137,6 +140,12 @@ class LibvirtCorpusTest {
                 if (mine.ok() == theirs.ok()) {
                     c.agree++;
                     n[1]++;
+                    if (!mine.ok()) {
+                        c.bothRefuse++;
+                        if (mine.code() != theirs.code() || !theirs.message().equals(mine.message())) {
+                            c.otherError.add(tests.relativize(d.path()) + ": jvirt " + mine + "; libvirt " + theirs);
+                        }
+                    }
                 } else {
                     String line = tests.relativize(d.path()) + ": jvirt " + mine + "; libvirt " + theirs;
                     c.disagreements.add(line);
