@@ -239,6 +239,8 @@ public final class DomainXml {
             for (XmlNode c : devices.getChildren()) {
                 if (c.getName().equals("emulator")) {
                     def.setEmulator(XmlIn.trimToNull(c.getText()));
+                } else if (c.getName().equals("disk")) {
+                    insertDisk(def.getDisks(), (DiskDef) parseDeviceNode(c, false, true));
                 } else if (KNOWN_GENERIC_ORDER.contains(c.getName())) {
                     def.addDevice(parseDeviceNode(c, false, true));
                 }
@@ -249,6 +251,27 @@ public final class DomainXml {
             os.getBootDevices().add("hd");
         }
         return def;
+    }
+
+    /**
+     * virDomainDiskInsert: a disk goes before the first later disk of its bus with a higher drive index, else
+     * after the last disk of its bus, else at the end.
+     */
+    static void insertDisk(List<DiskDef> disks, DiskDef disk) {
+        int insertAt = -1;
+        int index = DriveRules.diskIndex(disk.getTargetDev());
+        for (int i = disks.size() - 1; i >= 0; i--) {
+            DiskDef d = disks.get(i);
+            if (!d.getTargetBus().equals(disk.getTargetBus())) {
+                continue;
+            }
+            if (DriveRules.diskIndex(d.getTargetDev()) > index) {
+                insertAt = i;
+            } else if (insertAt == -1) {
+                insertAt = i + 1;
+            }
+        }
+        disks.add(insertAt < 0 ? disks.size() : insertAt, disk);
     }
 
     private static boolean hasDeviceBoot(DomainDef def) {
