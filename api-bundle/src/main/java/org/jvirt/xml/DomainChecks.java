@@ -42,6 +42,13 @@ final class DomainChecks {
         }
     }
 
+    /** The devices libvirt's post-parse adds last: drive addresses and the controllers they imply. */
+    void addImplicitDevices(DomainDef def) {
+        if (devices != null) {
+            ImplicitDevices.add(def, drives, devices);
+        }
+    }
+
     /** Generic validation (domain_validate.c), before the driver's. */
     void validate(DomainDef def) {
         DomainRules.validate(root, def);

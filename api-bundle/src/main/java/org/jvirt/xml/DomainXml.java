@@ -116,6 +116,7 @@ public final class DomainXml {
         hooks.postParse(def);
         checks.postParse(hooks);
         postParseCommon(def);
+        checks.addImplicitDevices(def);
         validate(def);
         checks.validate(def);
         hooks.validate(def);
@@ -255,9 +256,11 @@ public final class DomainXml {
 
     /**
      * virDomainDiskInsert: a disk goes before the first later disk of its bus with a higher drive index, else
-     * after the last disk of its bus, else at the end.
+     * after the last disk of its bus, else at the end. libvirt compares the buses the document gives (a
+     * missing one is derived later), so its output of disks without a bus can reorder when defined again;
+     * this compares the derived buses, which gives libvirt's order of its own output and is stable.
      */
-    static void insertDisk(List<DiskDef> disks, DiskDef disk) {
+    private static void insertDisk(List<DiskDef> disks, DiskDef disk) {
         int insertAt = -1;
         int index = DriveRules.diskIndex(disk.getTargetDev());
         for (int i = disks.size() - 1; i >= 0; i--) {

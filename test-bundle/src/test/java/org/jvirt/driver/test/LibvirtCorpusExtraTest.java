@@ -44,6 +44,8 @@ class LibvirtCorpusExtraTest {
             sb.append(String.format("%n%4d  %s%n", e.getValue().size(), e.getKey()));
             e.getValue().forEach(l -> sb.append("        ").append(l).append('\n'));
         });
+        sb.append(String.format("%nAccepted by both: %d; written back exactly as libvirt writes them: %d%n",
+                c.bothAccept, c.sameOutput));
         sb.append(String.format("%nRefused by both: %d; with another code or message than libvirt's: %d%n",
                 c.bothRefuse, c.otherError.size()));
         c.otherError.forEach(l -> sb.append("        ").append(l).append('\n'));
