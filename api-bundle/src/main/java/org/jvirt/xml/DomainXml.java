@@ -240,6 +240,8 @@ public final class DomainXml {
             for (XmlNode c : devices.getChildren()) {
                 if (c.getName().equals("emulator")) {
                     def.setEmulator(XmlIn.trimToNull(c.getText()));
+                } else if (c.getName().equals("controller")) {
+                    ImplicitDevices.insertController(def.getControllers(), (ControllerDef) parseDeviceNode(c, false, true));
                 } else if (c.getName().equals("disk")) {
                     insertDisk(def.getDisks(), (DiskDef) parseDeviceNode(c, false, true));
                 } else if (KNOWN_GENERIC_ORDER.contains(c.getName())) {

@@ -62,6 +62,10 @@ final class ImplicitDevices {
             ? (int) HostdevRules.num(a.get("controller")) : 0;
     }
 
+    private static boolean companion(ControllerDef c) {
+        return c.getExtraElements().stream().anyMatch(x -> x.getName().equals("master"));
+    }
+
     /** virDomainDefMaybeAddController: a controller of that type and index, unless there is one. */
     private static void maybeAdd(DomainDef def, String type, int index, String model) {
         for (ControllerDef c : def.getControllers()) {
@@ -91,6 +95,8 @@ final class ImplicitDevices {
             }
             if (cur.getIndex() > c.getIndex()) {
                 insertAt = i;
+            } else if (!companion(c) && companion(cur) && cur.getIndex() == c.getIndex()) {
+                insertAt = i; // a master goes before its companions
             } else if (insertAt == -1) {
                 insertAt = i + 1;
             }
