@@ -10,6 +10,12 @@ import java.util.Map;
  * (virDomainDefAddImplicitControllers), each kept in libvirt's order of controllers.
  */
 final class ImplicitDevices {
+    /**
+     * The highest controller index implied by an address that is added. libvirt adds them all; an address
+     * naming controller 4294967295 would have it add four billion, so jvirt stops here (and accepts).
+     */
+    static final int MAX_IMPLIED_INDEX = 255;
+
     private ImplicitDevices() {
     }
 
@@ -30,10 +36,10 @@ final class ImplicitDevices {
             for (DiskDef disk : def.getDisks()) {
                 AddressDef a = disk.getAddress();
                 if (bus[1].equals(disk.getTargetBus()) && a != null && "drive".equals(a.getType())) {
-                    max = Math.max(max, (int) HostdevRules.num(a.get("controller")));
+                    max = (int) Math.min(Math.max(max, HostdevRules.num(a.get("controller"))), Integer.MAX_VALUE);
                 }
             }
-            for (int i = 0; i <= max; i++) {
+            for (int i = 0; i <= Math.min(max, MAX_IMPLIED_INDEX); i++) {
                 maybeAdd(def, bus[0], i, null);
             }
         }
@@ -49,9 +55,9 @@ final class ImplicitDevices {
         }
         int maxScsi = -1;
         for (long[] a : HostdevRules.scsiDriveAddresses(devices)) {
-            maxScsi = Math.max(maxScsi, (int) a[0]);
+            maxScsi = (int) Math.min(Math.max(maxScsi, a[0]), Integer.MAX_VALUE);
         }
-        for (int i = 0; i <= maxScsi; i++) {
+        for (int i = 0; i <= Math.min(maxScsi, MAX_IMPLIED_INDEX); i++) {
             maybeAdd(def, "scsi", i, null);
         }
     }
@@ -59,7 +65,7 @@ final class ImplicitDevices {
     private static int virtioSerialController(CharDeviceDef c) {
         AddressDef a = c.getAddress();
         return a != null && "virtio-serial".equals(a.getType()) && a.get("controller") != null
-            ? (int) HostdevRules.num(a.get("controller")) : 0;
+            ? (int) Math.min(HostdevRules.num(a.get("controller")), Integer.MAX_VALUE) : 0;
     }
 
     private static boolean companion(ControllerDef c) {

@@ -130,4 +130,13 @@ class XmlLimitsTest {
                 + "/usr/share/libvirt/schemas/network.rng\nElement network has extra content: bogus\n", e.getMessage());
         NetworkXml.parse(xml.replace("<bogus/>", ""), true);
     }
+
+    /** Found by the fuzzer: an address naming a huge controller implies controllers only up to a bound. */
+    @Test
+    void aHugeDriveControllerImpliesBoundedControllers() {
+        DomainDef d = DomainXml.parse("<domain type='test'><name>c</name><memory>1024</memory><os><type>hvm</type></os>"
+                + "<devices><disk type='file'><source file='/a'/><target dev='hda'/>"
+                + "<address type='drive' controller='4294967295' bus='0' target='0' unit='0'/></disk></devices></domain>");
+        assertEquals(ImplicitDevices.MAX_IMPLIED_INDEX + 1, d.getControllers().size());
+    }
 }
