@@ -127,7 +127,7 @@ public final class DomainXml {
 
     private static DomainDef parseDomain(XmlNode root) {
         if (!root.getName().equals("domain")) {
-            throw XmlIn.xmlError("unexpected root element <" + root.getName() + ">, expecting <domain>");
+            throw XmlIn.xmlError("expecting root element of 'domain', not '" + root.getName() + "'");
         }
         DomainDef def = new DomainDef();
         for (Map.Entry<String, String> e : root.getAttributes().entrySet()) {
@@ -619,6 +619,21 @@ public final class DomainXml {
         if (def.getCurrentMemoryKiB() > def.getMemoryKiB()) {
             def.setCurrentMemoryKiB(def.getMemoryKiB());
         }
+        // post-parse (virDomainDefPostParseMemory, virDomainDefBootOrderPostParse) comes before validation
+        if (def.getMemoryKiB() <= 0) {
+            throw XmlIn.xmlError("Memory size must be specified via <memory> or in the <numa> configuration");
+        }
+        Set<Integer> bootOrders = new HashSet<>();
+        for (DeviceDef d : def.getAllDevices()) {
+            if (d.getBootOrder() > 0 && !bootOrders.add(d.getBootOrder())) {
+                throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                    "boot order '" + d.getBootOrder() + "' used for more than one device");
+            }
+        }
+        if (!bootOrders.isEmpty() && !def.getOs().getBootDevices().isEmpty()) {
+            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                "per-device boot elements cannot be used together with os/boot elements");
+        }
         Map<String, DiskDef> targets = new HashMap<>();
         for (DiskDef d : def.getDisks()) {
             DiskDef first = targets.putIfAbsent(d.getTargetDev(), d);
@@ -627,18 +642,11 @@ public final class DomainXml {
                     + sourceOrNull(first) + "' and '" + sourceOrNull(d) + "'");
             }
         }
-        if (hasDeviceBoot(def) && !def.getOs().getBootDevices().isEmpty()) {
-            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
-                "per-device boot elements cannot be used together with os/boot elements");
-        }
         for (int i = 1; i < def.getConsoles().size(); i++) {
             if ("serial".equals(def.getConsoles().get(i).getTargetType())) {
                 throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
                     "Only the first console can be a serial port");
             }
-        }
-        if (def.getMemoryKiB() <= 0) {
-            throw XmlIn.xmlError("Memory size must be specified via <memory> or in the <numa> configuration");
         }
     }
 

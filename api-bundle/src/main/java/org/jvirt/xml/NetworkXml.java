@@ -27,7 +27,7 @@ public final class NetworkXml {
             LibvirtSchema.check("network", xml);
         }
         if (!root.getName().equals("network")) {
-            throw XmlIn.xmlError("unexpected root element <" + root.getName() + ">, expecting <network>");
+            throw XmlIn.xmlError("expecting root element of 'network', not '" + root.getName() + "'");
         }
         NetworkDef def = new NetworkDef();
         def.getOtherAttributes().putAll(root.getAttributes());
