@@ -8,9 +8,10 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 
 /**
- * Attribute values libvirt 9.0 reads with virXMLPropEnum and virXMLPropUInt (src/util/virxml.c) where this
- * model keeps the element as a tree: a value outside the enumeration, or a number that is not a
- * non-negative integer, is refused with libvirt's message.
+ * Attribute values libvirt 9.0 reads with virXMLPropEnum, virXMLPropUInt and virXMLPropInt (src/util/virxml.c)
+ * where this model keeps the element as a tree: a value outside the enumeration, or a number that is not one,
+ * is refused with libvirt's message. The rules are those written here and the table in
+ * {@code attribute-rules.txt} (next to this class; how it was made is said at its top).
  */
 final class AttributeRules {
     private AttributeRules() {
@@ -36,7 +37,69 @@ final class AttributeRules {
         new UInt(List.of("devices", "disk", "driver"), "queues"),
         new UInt(List.of("devices", "controller", "driver"), "queues"));
 
+    /** A rule of the table: its kind (enum, uint, int, nonneg), path, attribute, and an enumeration's values. */
+    private record Rule(String kind, List<String> path, String attribute, Set<String> values) {
+    }
+
+    private static final List<Rule> TABLE = load();
+
+    private static List<Rule> load() {
+        List<Rule> rules = new java.util.ArrayList<>();
+        try (java.io.InputStream in = AttributeRules.class.getResourceAsStream("attribute-rules.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("attribute-rules.txt is missing from the bundle");
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.trim().split(" ");
+                rules.add(new Rule(f[0], List.of(f[1].split("/")), f[2],
+                    Set.of(java.util.Arrays.copyOfRange(f, 3, f.length))));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return List.copyOf(rules);
+    }
+
+    private static final java.util.regex.Pattern UNSIGNED = java.util.regex.Pattern.compile(
+        "\\s*\\+?(\\d+|0[xX][0-9a-fA-F]+)\\s*");
+    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile(
+        "\\s*[-+]?(\\d+|0[xX][0-9a-fA-F]+)\\s*");
+
+    private static void table(XmlNode root) {
+        for (Rule r : TABLE) {
+            for (XmlNode n : find(root, r.path())) {
+                String v = n.attr(r.attribute());
+                if (v == null) {
+                    continue;
+                }
+                switch (r.kind()) {
+                    case "enum":
+                        if (!r.values().contains(v)) {
+                            throw invalid(r.attribute(), n.getName(), v, ".");
+                        }
+                        break;
+                    case "uint":
+                        if (!UNSIGNED.matcher(v).matches()) {
+                            throw invalid(r.attribute(), n.getName(), v, ". Expected non-negative integer value");
+                        }
+                        break;
+                    default: // int, nonneg
+                        if (!SIGNED.matcher(v).matches()) {
+                            throw invalid(r.attribute(), n.getName(), v, ". Expected integer value");
+                        }
+                        if (r.kind().equals("nonneg") && v.strip().startsWith("-")) {
+                            throw invalid(r.attribute(), n.getName(), v, ". Expected non-negative value");
+                        }
+                }
+            }
+        }
+    }
+
     static void parse(XmlNode root) {
+        table(root);
         for (Enum e : ENUMS) {
             for (XmlNode n : find(root, e.path())) {
                 String v = n.attr(e.attribute());
