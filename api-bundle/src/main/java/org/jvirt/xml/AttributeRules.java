@@ -98,8 +98,40 @@ final class AttributeRules {
         }
     }
 
+    /** Attributes libvirt reads with virBitmapParse. */
+    private static final List<List<String>> BITMAPS = List.of(
+        List.of("vcpu", "cpuset"), List.of("cputune", "vcpupin", "cpuset"), List.of("cputune", "emulatorpin", "cpuset"),
+        List.of("cputune", "iothreadpin", "cpuset"), List.of("cputune", "vcpusched", "vcpus"),
+        List.of("cputune", "iothreadsched", "iothreads"), List.of("numatune", "memory", "nodeset"),
+        List.of("numatune", "memnode", "nodeset"), List.of("memoryBacking", "hugepages", "page", "nodeset"),
+        List.of("cpu", "numa", "cell", "cpus"));
+
+    /** Bitmaps that do not parse; units (of any element but an address) that are not units. */
+    private static void bitmapsAndUnits(XmlNode root) {
+        for (List<String> b : BITMAPS) {
+            String attribute = b.get(b.size() - 1);
+            for (XmlNode n : find(root, b.subList(0, b.size() - 1))) {
+                String v = n.attr(attribute);
+                if (v != null && DomainRules.parseSet(v) == null) {
+                    throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.DOMAIN,
+                        "Failed to parse bitmap '" + v + "'");
+                }
+            }
+        }
+        java.util.ArrayDeque<XmlNode> todo = new java.util.ArrayDeque<>(root.getChildren());
+        while (!todo.isEmpty()) {
+            XmlNode n = todo.pop();
+            String unit = n.attr("unit");
+            if (unit != null && !n.getName().equals("address") && !n.getName().equals("maxpagesize")) {
+                XmlIn.unitScale(unit, n.getName());
+            }
+            todo.addAll(n.getChildren());
+        }
+    }
+
     static void parse(XmlNode root) {
         table(root);
+        bitmapsAndUnits(root);
         for (Enum e : ENUMS) {
             for (XmlNode n : find(root, e.path())) {
                 String v = n.attr(e.attribute());

@@ -34,9 +34,20 @@ final class DriveRules {
             HostdevRules.num(a.attr("target")), HostdevRules.num(a.attr("unit"))};
     }
 
-    /** Parse-time rules of virDomainDiskDefParseXML: auth and encryption given once. */
+    private static final Set<String> STORAGE_TYPES = Set.of("file", "block", "dir", "network", "volume", "nvme",
+        "vhostuser");
+    private static final Set<String> FORMATS = Set.of("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi",
+        "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk");
+
+    /** Parse-time rules of virDomainDiskDefParseXML: driver format, backing chain, auth and encryption given once. */
     static void parse(XmlNode devices) {
         for (XmlNode d : devices.children("disk")) {
+            XmlNode driver = d.child("driver");
+            String format = driver == null ? null : driver.attr("type");
+            if (format != null && !format.equals("aio") && !FORMATS.contains(format)) {
+                throw unsupported("unknown driver format value '" + format + "'");
+            }
+            backingChain(d);
             XmlNode src = d.child("source");
             if (src == null) {
                 continue;
@@ -47,6 +58,36 @@ final class DriveRules {
             if (d.child("encryption") != null && src.child("encryption") != null) {
                 throw unsupported("an <encryption> definition already found for disk source");
             }
+        }
+    }
+
+    /** virDomainDiskBackingStoreParse and the mirror: each typed store's type and format (virDomainStorageSourceParseBase). */
+    private static void backingChain(XmlNode disk) {
+        XmlNode store = disk.child("backingStore");
+        for (int depth = 0; store != null && depth < 256; depth++) {
+            String type = store.attr("type");
+            if (type == null) {
+                break;
+            }
+            XmlNode format = store.child("format");
+            if (format == null || format.attr("type") == null) {
+                throw XmlIn.xmlError("missing disk backing store format");
+            }
+            if (store.child("source") == null) {
+                throw XmlIn.xmlError("missing disk backing store source");
+            }
+            storageSource(type, format.attr("type"));
+            store = store.child("backingStore");
+        }
+        // <mirror> is live state: an inactive definition (define) does not parse it
+    }
+
+    private static void storageSource(String type, String format) {
+        if (!STORAGE_TYPES.contains(type)) {
+            throw XmlIn.xmlError("unknown storage source type '" + type + "'");
+        }
+        if (format != null && !FORMATS.contains(format)) {
+            throw XmlIn.xmlError("unknown storage source format '" + format + "'");
         }
     }
 

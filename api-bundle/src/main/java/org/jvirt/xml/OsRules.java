@@ -118,6 +118,15 @@ final class OsRules {
                     "invalid value for boot menu timeout, must be in range [0,65535]");
             }
         }
+        XmlNode bios = os.child("bios");
+        String reboot = bios == null ? null : bios.attr("rebootTimeout");
+        if (reboot != null && reboot.strip().matches("[-+]?\\d{1,10}")) {
+            long t = Long.parseLong(reboot.strip());
+            if (t < -1 || t > 65535) {
+                throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                    "invalid value for rebootTimeout, must be in range [-1,65535]");
+            }
+        }
         XmlNode loader = os.child("loader");
         XmlNode nvram = os.child("nvram");
         if (loader == null && nvram == null) {
