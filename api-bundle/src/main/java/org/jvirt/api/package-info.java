@@ -1,6 +1,6 @@
 /** jvirt's public API: connections, domains, networks, errors and events. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.jvirt.api;
 
 import org.osgi.annotation.bundle.Export;
