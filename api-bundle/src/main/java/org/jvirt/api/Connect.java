@@ -217,7 +217,13 @@ public interface Connect extends AutoCloseable {
 
     Network networkDefineXML(String xml);
 
+    /** @param flags libvirt's virNetworkDefineFlags bits (VALIDATE is 1), passed to the driver as they are */
+    Network networkDefineXML(String xml, int flags);
+
     Network networkCreateXML(String xml);
+
+    /** @param flags libvirt's virNetworkCreateFlags bits (VALIDATE is 1), passed to the driver as they are */
+    Network networkCreateXML(String xml, int flags);
 
     // ---- events ----------------------------------------------------------------------------------
 

@@ -55,10 +55,18 @@ public final class AddressDef {
         return a;
     }
 
+    /** libvirt's virDomainDeviceAddress types ("none" is not one a document may give). */
+    private static final java.util.Set<String> TYPES = java.util.Set.of("pci", "drive", "virtio-serial", "ccid",
+        "usb", "spapr-vio", "virtio-s390", "ccw", "virtio-mmio", "isa", "dimm", "unassigned");
+
     static AddressDef parse(XmlNode n) {
         String type = n.attr("type");
         if (type == null) {
             throw XmlIn.xmlError("No type specified for device address");
+        }
+        if (!TYPES.contains(type)) {
+            throw new org.jvirt.api.VirtException(org.jvirt.api.ErrorCode.CONFIG_UNSUPPORTED,
+                org.jvirt.api.ErrorDomain.DOMAIN, "unknown address type '" + type + "'");
         }
         AddressDef a = new AddressDef(type);
         Map<String, String> in = n.getAttributes();

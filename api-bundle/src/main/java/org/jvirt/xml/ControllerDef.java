@@ -45,9 +45,17 @@ public final class ControllerDef extends DeviceBase implements DeviceDef {
             switch (e.getKey()) {
                 case "type": d.type = e.getValue(); break;
                 case "index":
-                    d.index = XmlIn.integer(e.getValue(), "controller index");
+                    // virXMLPropInt, base 10, non-negative
+                    String v = e.getValue();
+                    if (!v.strip().matches("[-+]?\\d{1,10}") || Long.parseLong(v.strip()) > Integer.MAX_VALUE
+                            || Long.parseLong(v.strip()) < Integer.MIN_VALUE) {
+                        throw XmlIn.xmlError("Invalid value for attribute 'index' in element 'controller': '" + v
+                            + "'. Expected integer value");
+                    }
+                    d.index = (int) Long.parseLong(v.strip());
                     if (d.index < 0) {
-                        throw XmlIn.xmlError("Invalid controller index: " + e.getValue());
+                        throw XmlIn.xmlError("Invalid value for attribute 'index' in element 'controller': '" + v
+                            + "'. Expected non-negative value");
                     }
                     break;
                 case "model": d.model = e.getValue(); break;

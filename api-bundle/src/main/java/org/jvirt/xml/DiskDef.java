@@ -166,7 +166,11 @@ public final class DiskDef extends DeviceBase implements DeviceDef {
             if (partial) {
                 return d;
             }
-            throw XmlIn.xmlError("missing target information for device " + (d.sourcePath == null ? "" : d.sourcePath));
+            XmlNode src = n.child("source");
+            String what = src != null && src.attr("pool") != null && "volume".equals(d.type)
+                ? "pool = '" + src.attr("pool") + "', volume = '" + src.attr("volume") + "'" : d.sourcePath;
+            throw new org.jvirt.api.VirtException(org.jvirt.api.ErrorCode.NO_TARGET, org.jvirt.api.ErrorDomain.DOMAIN,
+                what);
         }
         if (d.targetBus == null) {
             d.targetBus = busFromDev(d.targetDev, d.device);
@@ -176,6 +180,10 @@ public final class DiskDef extends DeviceBase implements DeviceDef {
                 break;
             default:
                 throw XmlIn.xmlError("unknown disk bus type '" + d.targetBus + "'");
+        }
+        if (n.child("source") == null && !partial) {
+            // libvirt: a disk without a source is of type file, whatever the document says
+            d.type = "file";
         }
         if (d.device.equals("cdrom")) {
             d.readonly = true;

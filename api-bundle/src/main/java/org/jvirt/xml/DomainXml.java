@@ -48,7 +48,7 @@ public final class DomainXml {
     private static final String WHAT = "domain_definition";
 
     private static final Set<String> VIRT_TYPES = Set.of("none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml",
-        "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "ch");
+        "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf");
     private static final Set<String> OS_TYPES = Set.of("hvm", "xen", "linux", "exe", "uml", "xenpvh");
     private static final Set<String> LIFECYCLE = Set.of("destroy", "restart", "rename-restart", "preserve");
     private static final Set<String> CRASH = Set.of("destroy", "restart", "rename-restart", "preserve",
@@ -106,15 +106,19 @@ public final class DomainXml {
         if (validateSchema) {
             LibvirtSchema.check("domain", xml);
         }
+        boolean uuidGiven = root.child("uuid") != null;
         DomainDef def = parseDomain(root);
-        DomainRules.parse(root, def);
+        DomainChecks checks = new DomainChecks(root);
+        checks.parse(def, uuidGiven);
         if (hooks == null) {
             hooks = DomainXmlHooks.NONE;
         }
         hooks.postParse(def);
+        checks.postParse(hooks);
         postParseCommon(def);
+        checks.addImplicitDevices(def);
         validate(def);
-        DomainRules.validate(root, def);
+        checks.validate(def);
         hooks.validate(def);
         return def;
     }
@@ -123,7 +127,7 @@ public final class DomainXml {
 
     private static DomainDef parseDomain(XmlNode root) {
         if (!root.getName().equals("domain")) {
-            throw XmlIn.xmlError("unexpected root element <" + root.getName() + ">, expecting <domain>");
+            throw XmlIn.xmlError("expecting root element of 'domain', not '" + root.getName() + "'");
         }
         DomainDef def = new DomainDef();
         for (Map.Entry<String, String> e : root.getAttributes().entrySet()) {
@@ -142,7 +146,8 @@ public final class DomainXml {
             throw XmlIn.xmlError("missing domain type attribute");
         }
         if (!VIRT_TYPES.contains(def.getType())) {
-            throw XmlIn.xmlError("invalid domain type " + def.getType());
+            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                "invalid domain type " + def.getType());
         }
         boolean sawMemory = false;
         boolean sawCurrent = false;
@@ -217,7 +222,8 @@ public final class DomainXml {
             def.setUuid(XmlIn.randomUuid());
         }
         if (!sawMemory) {
-            throw XmlIn.xmlError("missing element <memory>");
+            // libvirt takes the memory of the guest NUMA cells; without them validation refuses
+            def.setMemoryKiB(TuningRules.numaMemoryKiB(root));
         }
         if (!sawCurrent || def.getCurrentMemoryKiB() == 0) {
             def.setCurrentMemoryKiB(def.getMemoryKiB());
@@ -234,6 +240,10 @@ public final class DomainXml {
             for (XmlNode c : devices.getChildren()) {
                 if (c.getName().equals("emulator")) {
                     def.setEmulator(XmlIn.trimToNull(c.getText()));
+                } else if (c.getName().equals("controller")) {
+                    ImplicitDevices.insertController(def.getControllers(), (ControllerDef) parseDeviceNode(c, false, true));
+                } else if (c.getName().equals("disk")) {
+                    insertDisk(def.getDisks(), (DiskDef) parseDeviceNode(c, false, true));
                 } else if (KNOWN_GENERIC_ORDER.contains(c.getName())) {
                     def.addDevice(parseDeviceNode(c, false, true));
                 }
@@ -244,6 +254,29 @@ public final class DomainXml {
             os.getBootDevices().add("hd");
         }
         return def;
+    }
+
+    /**
+     * virDomainDiskInsert: a disk goes before the first later disk of its bus with a higher drive index, else
+     * after the last disk of its bus, else at the end. libvirt compares the buses the document gives (a
+     * missing one is derived later), so its output of disks without a bus can reorder when defined again;
+     * this compares the derived buses, which gives libvirt's order of its own output and is stable.
+     */
+    private static void insertDisk(List<DiskDef> disks, DiskDef disk) {
+        int insertAt = -1;
+        int index = DriveRules.diskIndex(disk.getTargetDev());
+        for (int i = disks.size() - 1; i >= 0; i--) {
+            DiskDef d = disks.get(i);
+            if (!d.getTargetBus().equals(disk.getTargetBus())) {
+                continue;
+            }
+            if (DriveRules.diskIndex(d.getTargetDev()) > index) {
+                insertAt = i;
+            } else if (insertAt == -1) {
+                insertAt = i + 1;
+            }
+        }
+        disks.add(insertAt < 0 ? disks.size() : insertAt, disk);
     }
 
     private static boolean hasDeviceBoot(DomainDef def) {
@@ -354,6 +387,7 @@ public final class DomainXml {
     }
 
     private static DeviceDef parseDeviceNode(XmlNode c, boolean partial, boolean keepUnknown) {
+        DeviceSchema.prune(c);
         switch (c.getName()) {
             case "disk": return DiskDef.parse(c, partial);
             case "controller": return ControllerDef.parse(c);
@@ -468,7 +502,8 @@ public final class DomainXml {
                     default: break;
                 }
             }
-        } else if (d instanceof InputDef i && i.getBus() == null && osType != null) {
+        } else if (d instanceof InputDef i && i.getBus() == null && osType != null
+                && Set.of("mouse", "keyboard", "tablet").contains(i.getType())) {
             if (i.getType().equals("tablet")) {
                 i.setBus("usb");
             } else if (osType.equals("hvm")) {
@@ -584,15 +619,28 @@ public final class DomainXml {
         if (def.getCurrentMemoryKiB() > def.getMemoryKiB()) {
             def.setCurrentMemoryKiB(def.getMemoryKiB());
         }
-        Set<String> targets = new HashSet<>();
-        for (DiskDef d : def.getDisks()) {
-            if (!targets.add(d.getTargetDev())) {
-                throw XmlIn.xmlError("target '" + d.getTargetDev() + "' duplicated for disk sources");
+        // post-parse (virDomainDefPostParseMemory, virDomainDefBootOrderPostParse) comes before validation
+        if (def.getMemoryKiB() <= 0) {
+            throw XmlIn.xmlError("Memory size must be specified via <memory> or in the <numa> configuration");
+        }
+        Set<Integer> bootOrders = new HashSet<>();
+        for (DeviceDef d : def.getAllDevices()) {
+            if (d.getBootOrder() > 0 && !bootOrders.add(d.getBootOrder())) {
+                throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                    "boot order '" + d.getBootOrder() + "' used for more than one device");
             }
         }
-        if (hasDeviceBoot(def) && !def.getOs().getBootDevices().isEmpty()) {
+        if (!bootOrders.isEmpty() && !def.getOs().getBootDevices().isEmpty()) {
             throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
                 "per-device boot elements cannot be used together with os/boot elements");
+        }
+        Map<String, DiskDef> targets = new HashMap<>();
+        for (DiskDef d : def.getDisks()) {
+            DiskDef first = targets.putIfAbsent(d.getTargetDev(), d);
+            if (first != null) {
+                throw XmlIn.xmlError("target '" + d.getTargetDev() + "' duplicated for disk sources '"
+                    + sourceOrNull(first) + "' and '" + sourceOrNull(d) + "'");
+            }
         }
         for (int i = 1; i < def.getConsoles().size(); i++) {
             if ("serial".equals(def.getConsoles().get(i).getTargetType())) {
@@ -600,9 +648,15 @@ public final class DomainXml {
                     "Only the first console can be a serial port");
             }
         }
-        if (def.getMemoryKiB() <= 0) {
-            throw XmlIn.xmlError("Memory size must be specified via <memory> or in the <numa> configuration");
+    }
+
+    /** virDomainDiskGetSource as libvirt prints it: the path (or a network disk's name), or {@code <null>}. */
+    private static String sourceOrNull(DiskDef d) {
+        String s = d.getSourcePath();
+        if (s == null && d.getSourceNode() != null) {
+            s = d.getSourceNode().attr("name");
         }
+        return s == null ? "<null>" : s;
     }
 
     // ------------------------------------------------------------------ format

@@ -18,4 +18,9 @@ public interface DomainXmlHooks {
 
     default void validate(DomainDef def) {
     }
+
+    /** Whether the driver takes disk sources passed as file descriptors ({@code <source fdgroup=...>}). */
+    default boolean diskFdPassing() {
+        return false;
+    }
 }

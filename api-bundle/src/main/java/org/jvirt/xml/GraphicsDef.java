@@ -119,12 +119,12 @@ public final class GraphicsDef extends DeviceBase implements DeviceDef {
                 throw XmlIn.xmlError("invalid graphics port '" + port + "'");
             }
         }
-        if (autoport != null) {
-            d.autoport = XmlIn.yesNo(autoport, "graphics autoport");
-        }
         if (d.networked()) {
-            if (port == null && autoport == null || d.port == -1) {
-                d.autoport = true;
+            // as libvirt: no port (or -1) means autoport, which autoport='yes'/'no' then overrides; any other
+            // value is ignored (virStringParseYesNo's result is not checked)
+            d.autoport = port == null || d.port == -1;
+            if ("yes".equals(autoport) || "no".equals(autoport)) {
+                d.autoport = autoport.equals("yes");
             }
             if (d.autoport) {
                 d.port = -1;
@@ -234,7 +234,8 @@ public final class GraphicsDef extends DeviceBase implements DeviceDef {
             XmlOut.attr(sb, k, v);
         }
         for (Map.Entry<String, String> e : otherAttributes.entrySet()) {
-            if (!done.contains(e.getKey())) {
+            // only VNC has a socket attribute; the others keep the socket on <listen>
+            if (!done.contains(e.getKey()) && !(e.getKey().equals("socket") && !"vnc".equals(type))) {
                 XmlOut.attr(sb, e.getKey(), e.getValue());
             }
         }

@@ -18,7 +18,8 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
     private String sourceAddress;
     private String sourcePort;
     private final Map<String, String> sourceOtherAttributes = new LinkedHashMap<>();
-    private XmlNode sourceLocal;
+    /** The children of {@code <source>}: a udp source's {@code <local>}, a hostdev's {@code <address>}, ... */
+    private final java.util.List<XmlNode> sourceChildren = new java.util.ArrayList<>(0);
     private String script;
     private String targetDev;
     private String model;
@@ -59,8 +60,16 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
     public void setSourcePort(String v) { this.sourcePort = v; }
     public Map<String, String> getSourceOtherAttributes() { return sourceOtherAttributes; }
     /** The {@code <local>} child of a udp source, or null. */
-    public XmlNode getSourceLocal() { return sourceLocal; }
-    public void setSourceLocal(XmlNode v) { this.sourceLocal = v; }
+    public XmlNode getSourceLocal() {
+        for (XmlNode c : sourceChildren) {
+            if (c.getName().equals("local")) {
+                return c;
+            }
+        }
+        return null;
+    }
+    /** The children of {@code <source>}, in order. */
+    public java.util.List<XmlNode> getSourceChildren() { return sourceChildren; }
     public String getScript() { return script; }
     public void setScript(String script) { this.script = script; }
     public String getTargetDev() { return targetDev; }
@@ -89,7 +98,9 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
         d.sourceAddress = sourceAddress;
         d.sourcePort = sourcePort;
         d.sourceOtherAttributes.putAll(sourceOtherAttributes);
-        d.sourceLocal = sourceLocal == null ? null : sourceLocal.copy();
+        for (XmlNode c : sourceChildren) {
+            d.sourceChildren.add(c.copy());
+        }
         d.script = script;
         d.targetDev = targetDev;
         d.model = model;
@@ -143,7 +154,7 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
                             default: d.sourceOtherAttributes.put(e.getKey(), v);
                         }
                     }
-                    d.sourceLocal = c.child("local");
+                    d.sourceChildren.addAll(c.getChildren());
                     break;
                 case "script": d.script = c.attr("path"); break;
                 case "target": d.targetDev = c.attr("dev"); break;
@@ -214,7 +225,7 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
         int in = indent + 2;
         XmlOut.empty(sb, in, "mac", "address", mac);
         if (sourceNetwork != null || sourceBridge != null || sourceDev != null || sourceAddress != null
-            || sourcePort != null || !sourceOtherAttributes.isEmpty() || sourceLocal != null) {
+            || sourcePort != null || !sourceOtherAttributes.isEmpty() || !sourceChildren.isEmpty()) {
             XmlOut.indent(sb, in);
             sb.append("<source");
             XmlOut.attr(sb, "network", sourceNetwork);
@@ -227,9 +238,11 @@ public final class InterfaceDef extends DeviceBase implements DeviceDef {
             for (Map.Entry<String, String> e : sourceOtherAttributes.entrySet()) {
                 XmlOut.attr(sb, e.getKey(), e.getValue());
             }
-            if (sourceLocal != null) {
+            if (!sourceChildren.isEmpty()) {
                 sb.append(">\n");
-                sourceLocal.format(sb, in + 2);
+                for (XmlNode c : sourceChildren) {
+                    c.format(sb, in + 2);
+                }
                 XmlOut.indent(sb, in);
                 sb.append("</source>\n");
             } else {

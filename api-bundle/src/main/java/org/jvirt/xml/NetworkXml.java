@@ -14,9 +14,20 @@ public final class NetworkXml {
     }
 
     public static NetworkDef parse(String xml) {
+        return parse(xml, false);
+    }
+
+    /**
+     * As {@link #parse(String)}; with {@code validateSchema} (libvirt's VALIDATE flag of network define and
+     * create) the well-formed document must first pass libvirt's network.rng, see {@link LibvirtSchema#check}.
+     */
+    public static NetworkDef parse(String xml, boolean validateSchema) {
         XmlNode root = XmlIn.read(xml, "network_definition");
+        if (validateSchema) {
+            LibvirtSchema.check("network", xml);
+        }
         if (!root.getName().equals("network")) {
-            throw XmlIn.xmlError("unexpected root element <" + root.getName() + ">, expecting <network>");
+            throw XmlIn.xmlError("expecting root element of 'network', not '" + root.getName() + "'");
         }
         NetworkDef def = new NetworkDef();
         def.getOtherAttributes().putAll(root.getAttributes());
@@ -88,11 +99,7 @@ public final class NetworkXml {
         if (def.getUuid() == null) {
             def.setUuid(XmlIn.randomUuid());
         }
-        if (!def.isManagedBridge() && def.getForwardMode().equals("bridge") && def.getBridgeName() == null
-            && def.getForwardChildren().isEmpty()) {
-            throw XmlIn.xmlError("network '" + def.getName()
-                + "' has forward mode 'bridge' but no bridge name or interface");
-        }
+        NetworkRules.parse(root, def.getName());
         return def;
     }
 

@@ -65,7 +65,7 @@ public final class VideoDef extends DeviceBase implements DeviceDef {
                         case "vram": d.vram = XmlIn.number(v, "video vram"); break;
                         case "vgamem": d.vgamem = XmlIn.number(v, "video vgamem"); break;
                         case "heads": d.heads = XmlIn.integer(v, "video heads"); break;
-                        case "primary": d.primary = XmlIn.yesNo(v, "video primary"); break;
+                        case "primary": d.primary = "yes".equals(v); break; // libvirt ignores other values
                         default: d.otherModelAttributes.put(e.getKey(), v);
                     }
                 }

@@ -230,24 +230,32 @@ final class XmlIn {
         }
     }
 
+    /** The bytes in one unit, as libvirt's virScaleInteger reads a unit: case-insensitive, "k", "KiB", "KB". */
     static long unitScale(String unit, String what) {
-        switch (unit) {
-            case "b": case "B": case "bytes": return 1L;
-            case "KB": return 1000L;
-            case "k": case "K": case "KiB": return 1024L;
-            case "MB": return 1000_000L;
-            case "m": case "M": case "MiB": return 1024L * 1024;
-            case "GB": return 1000_000_000L;
-            case "g": case "G": case "GiB": return 1024L * 1024 * 1024;
-            case "TB": return 1000_000_000_000L;
-            case "t": case "T": case "TiB": return 1024L * 1024 * 1024 * 1024;
-            case "PB": return 1000_000_000_000_000L;
-            case "p": case "P": case "PiB": return 1024L * 1024 * 1024 * 1024 * 1024;
-            case "EB": return 1000_000_000_000_000_000L;
-            case "e": case "E": case "EiB": return 1024L * 1024 * 1024 * 1024 * 1024 * 1024;
-            default:
-                throw xmlError("unknown unit '" + unit + "' for element '" + what + "'");
+        if (unit.isEmpty()) {
+            return 1024L;
         }
+        String u = unit.toLowerCase(java.util.Locale.ROOT);
+        if (u.equals("b") || u.equals("byte") || u.equals("bytes")) {
+            return 1L;
+        }
+        long base;
+        if (u.length() == 1 || u.substring(1).equals("ib")) {
+            base = 1024;
+        } else if (u.length() == 2 && u.charAt(1) == 'b') {
+            base = 1000;
+        } else {
+            throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.DOMAIN, "unknown suffix '" + unit + "'");
+        }
+        int power = "kmgtpe".indexOf(u.charAt(0)) + 1;
+        if (power == 0) {
+            throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.DOMAIN, "unknown suffix '" + unit + "'");
+        }
+        long scale = 1;
+        for (int i = 0; i < power; i++) {
+            scale *= base;
+        }
+        return scale;
     }
 
     static boolean yesNo(String v, String what) {

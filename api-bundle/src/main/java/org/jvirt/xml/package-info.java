@@ -3,7 +3,7 @@
  * (StAX, no DTDs) and formatters (libvirt's canonical layout), and the hooks drivers plug in.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.jvirt.xml;
 
 import org.osgi.annotation.bundle.Export;

@@ -80,6 +80,18 @@ class XmlLimitsTest {
     }
 
     @Test
+    void unknownElementsAndAttributesInsideDevicesAreDropped() {
+        DomainDef d = DomainXml.parse("<domain type='test'><name>u</name><memory>1024</memory><os><type>hvm</type></os>"
+                + "<devices><disk type='file' device='disk' bogus='1'><source file='/a'/><target dev='vda'/><frob/></disk>"
+                + "<watchdog model='i6300esb' action='reset' colour='red'><wag/></watchdog>"
+                + "<interface type='user' speed='9'><mac address='52:54:00:00:00:01'/><bogus/></interface></devices></domain>");
+        String out = DomainXml.format(d, DomainXml.Format.INACTIVE);
+        assertFalse(out.contains("bogus") || out.contains("frob") || out.contains("colour") || out.contains("wag")
+                || out.contains("speed"), out);
+        assertTrue(out.contains("<watchdog model='i6300esb' action='reset'/>"), out);
+    }
+
+    @Test
     void validateRefusesAnUnknownElementWithLibvirtsMessage() {
         if (!LibvirtSchema.installed("domain") && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("libvirt's schemas are not installed (libvirt0), and CI=true requires them");
@@ -101,5 +113,30 @@ class XmlLimitsTest {
         // well-formedness comes first, as libvirt parses before it validates
         assertEquals(ErrorCode.XML_ERROR, assertThrows(VirtException.class,
                 () -> DomainXml.parse("<domain>", DomainXmlHooks.NONE, true)).code());
+    }
+
+    @Test
+    void networkValidateRefusesAnUnknownElementWithLibvirtsMessage() {
+        if (!LibvirtSchema.installed("network") && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("libvirt's schemas are not installed (libvirt0), and CI=true requires them");
+        }
+        Assumptions.assumeTrue(LibvirtSchema.installed("network"), "libvirt's schemas are not installed");
+        String xml = "<network><name>v</name><bogus/><bridge name='virbr9'/></network>";
+        NetworkXml.parse(xml); // plain parse ignores it
+        VirtException e = assertThrows(VirtException.class, () -> NetworkXml.parse(xml, true));
+        assertEquals(ErrorCode.XML_INVALID_SCHEMA, e.code());
+        // virsh -c test:///default net-define --validate
+        assertEquals("XML document failed to validate against schema: Unable to validate doc against "
+                + "/usr/share/libvirt/schemas/network.rng\nElement network has extra content: bogus\n", e.getMessage());
+        NetworkXml.parse(xml.replace("<bogus/>", ""), true);
+    }
+
+    /** Found by the fuzzer: an address naming a huge controller implies controllers only up to a bound. */
+    @Test
+    void aHugeDriveControllerImpliesBoundedControllers() {
+        DomainDef d = DomainXml.parse("<domain type='test'><name>c</name><memory>1024</memory><os><type>hvm</type></os>"
+                + "<devices><disk type='file'><source file='/a'/><target dev='hda'/>"
+                + "<address type='drive' controller='4294967295' bus='0' target='0' unit='0'/></disk></devices></domain>");
+        assertEquals(ImplicitDevices.MAX_IMPLIED_INDEX + 1, d.getControllers().size());
     }
 }

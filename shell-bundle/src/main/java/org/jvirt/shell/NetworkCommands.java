@@ -87,7 +87,8 @@ final class NetworkCommands {
         String xml = Util.readFile(file);
         Network net;
         try {
-            net = create ? s.conn().networkCreateXML(xml) : s.conn().networkDefineXML(xml);
+            int flags = cmd.bool("validate") ? 1 : 0; // VIR_NETWORK_{CREATE,DEFINE}_VALIDATE
+            net = create ? s.conn().networkCreateXML(xml, flags) : s.conn().networkDefineXML(xml, flags);
         } catch (VirtException e) {
             throw Session.fail(e, create ? "Failed to create network from %s" : "Failed to define network from %s",
                     file);

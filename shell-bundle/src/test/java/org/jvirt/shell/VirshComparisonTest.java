@@ -198,6 +198,16 @@ class VirshComparisonTest {
         compare(List.of("define " + xml + "; domstate unk; undefine unk"));
     }
 
+    /** net-define --validate and net-create --validate check against network.rng as virsh does; plain ones ignore. */
+    @org.junit.jupiter.api.Test
+    void netDefineValidateRefusesWhatTheSchemaDoesNotKnow() throws Exception {
+        Path xml = dir.resolve("unknown-net.xml");
+        Files.writeString(xml, "<network>\n  <name>unk</name>\n  <uuid>0b1f3c2e-9d3a-4c53-8e5c-2f0f8e1a7d11</uuid>\n  <bogus/>\n  <bridge name='virbr9'/>\n</network>\n");
+        compare(List.of("net-define", xml.toString(), "--validate"));
+        compare(List.of("net-create", xml.toString(), "--validate"));
+        compare(List.of("net-define " + xml + "; net-info unk; net-undefine unk"));
+    }
+
     /** Start options reach the driver, which refuses those it cannot do, with libvirt's words. */
     @org.junit.jupiter.api.Test
     void startOptionsTheTestDriverRefuses() throws Exception {

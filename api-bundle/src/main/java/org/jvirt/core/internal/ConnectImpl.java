@@ -759,10 +759,15 @@ final class ConnectImpl implements Connect {
 
     @Override
     public Network networkDefineXML(String xml) {
+        return networkDefineXML(xml, 0);
+    }
+
+    @Override
+    public Network networkDefineXML(String xml, int flags) {
         try {
             enterMutating("virNetworkDefineXML");
             requireNonEmpty(xml, "xml", "virNetworkDefineXML");
-            return new NetworkImpl(this, networks().networkDefineXMLFlags(xml, 0));
+            return new NetworkImpl(this, networks().networkDefineXMLFlags(xml, flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }
@@ -770,10 +775,15 @@ final class ConnectImpl implements Connect {
 
     @Override
     public Network networkCreateXML(String xml) {
+        return networkCreateXML(xml, 0);
+    }
+
+    @Override
+    public Network networkCreateXML(String xml, int flags) {
         try {
             enterMutating("virNetworkCreateXML");
             requireNonEmpty(xml, "xmlDesc", "virNetworkCreateXML");
-            return new NetworkImpl(this, networks().networkCreateXMLFlags(xml, 0));
+            return new NetworkImpl(this, networks().networkCreateXMLFlags(xml, flags));
         } catch (RuntimeException e) {
             throw fail(e);
         }

@@ -266,6 +266,12 @@ public final class QemuXmlHooks implements DomainXmlHooks {
         }
     }
 
+    /** QEMU takes disk sources passed as file descriptors (VIR_DOMAIN_DEF_FEATURE_DISK_FD). */
+    @Override
+    public boolean diskFdPassing() {
+        return true;
+    }
+
     @Override
     public void validate(DomainDef def) {
         String type = def.getType();
@@ -277,6 +283,7 @@ public final class QemuXmlHooks implements DomainXmlHooks {
             throw new VirtException(ErrorCode.OS_TYPE, ErrorDomain.QEMU,
                     "no support for os type '" + def.getOs().getType() + "' (QEMU runs hvm guests)");
         }
+        QemuValidateRules.validate(def);
         QemuCaps c = caps.get(def.getEmulator());
         String arch = def.getOs().getArch();
         if (!arch.equals(c.arch()) && !("i686".equals(arch) && "x86_64".equals(c.arch()))) {

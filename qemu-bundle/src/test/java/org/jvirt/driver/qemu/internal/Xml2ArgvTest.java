@@ -30,14 +30,16 @@ import org.jvirt.xml.DomainXml;
 /**
  * Golden files in the manner of libvirt's qemuxml2argvtest: {@code xml2argv/NAME.xml} gives the argv in
  * {@code NAME.args} (one argument per line), against a fixed QEMU 7.2 capability set so that the result
- * does not depend on the installed QEMU. {@code xml2argv-bad/NAME.xml} must fail with the code named on
+ * does not depend on the installed QEMU. {@code xml2argv-bad/NAME.xml} must fail with the code (and, when
+ * given, libvirt's message: {@code <!-- ERROR: CODE: message -->}) named on
  * its first line. {@code -Djvirt.regenerate=true} rewrites the expected files; review the diff.
  */
 class Xml2ArgvTest {
     static final Path GOOD = Path.of("src/test/resources/xml2argv");
     static final Path BAD = Path.of("src/test/resources/xml2argv-bad");
     static final boolean REGENERATE = Boolean.getBoolean("jvirt.regenerate");
-    private static final Pattern ERROR = Pattern.compile("<!--\\s*ERROR:\\s*([A-Z_]+)\\s*-->");
+    /** {@code <!-- ERROR: CODE -->}, or {@code <!-- ERROR: CODE: libvirt's message -->}. */
+    private static final Pattern ERROR = Pattern.compile("<!--\\s*ERROR:\\s*([A-Z_]+)\\s*(?::\\s*(.*?)\\s*)?-->");
     static final String EMU = "/usr/bin/qemu-system-x86_64";
 
     /** A QEMU 7.2 x86_64 as Debian ships it, reduced to what the tests touch. */
@@ -96,7 +98,22 @@ class Xml2ArgvTest {
                     () -> QemuDefinitions.nativeArgv(DomainXml.parse(xml, hooks("/nonexistent/kvm")),
                             Path.of("/run/jvirt/qemu")));
             assertEquals(ErrorCode.valueOf(m.group(1)), e.code(), e.getMessage());
+            if (m.group(2) != null) {
+                assertEquals(m.group(2), e.getMessage());
+            }
         }));
+    }
+
+    /** What qemu_validate.c allows next to what xml2argv-bad refuses: the QEMU validate hook lets these through. */
+    @Test
+    void qemuValidateRulesAcceptTheirAllowedCases() {
+        String xml = "<domain type='kvm'><name>ok</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1802</uuid>"
+                + "<memory unit='MiB'>128</memory><vcpu>1</vcpu><cputune><cachetune vcpus='0'>"
+                + "<cache id='0' level='3' type='both' size='3' unit='MiB'/></cachetune></cputune>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type><bios useserial='yes'/></os>"
+                + "<on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>preserve</on_crash>"
+                + "<devices><emulator>" + EMU + "</emulator><serial type='pty'/></devices></domain>";
+        DomainXml.parse(xml, hooks("/dev/null")); // a KVM device it can open
     }
 
     @Test

@@ -118,7 +118,7 @@ final class TestNetworks implements NetworkConnection {
     @Override
     public NetworkRef networkDefineXMLFlags(String xml, int flags) {
         checkFlags(flags, VALIDATE, ErrorDomain.TEST, "testNetworkDefineXMLFlags");
-        NetworkDef def = NetworkXml.parse(xml);
+        NetworkDef def = NetworkXml.parse(xml, (flags & VALIDATE) != 0);
         synchronized (host) {
             TestNetwork existing = checkUnique(def);
             if (existing != null) {
@@ -139,7 +139,7 @@ final class TestNetworks implements NetworkConnection {
     @Override
     public NetworkRef networkCreateXMLFlags(String xml, int flags) {
         checkFlags(flags, VALIDATE, ErrorDomain.TEST, "testNetworkCreateXMLFlags");
-        NetworkDef def = NetworkXml.parse(xml);
+        NetworkDef def = NetworkXml.parse(xml, (flags & VALIDATE) != 0);
         synchronized (host) {
             TestNetwork existing = checkUnique(def);
             if (existing != null) {

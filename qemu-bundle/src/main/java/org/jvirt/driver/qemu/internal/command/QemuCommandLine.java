@@ -500,7 +500,8 @@ public final class QemuCommandLine {
 
     static ObjectNode controllerProps(ControllerDef c, String pciBus) {
         String drv = QemuDevices.controllerDevice(c.getType(), c.getModel());
-        if (drv == null) {
+        boolean q35BuiltIn = "sata".equals(c.getType()) && c.getIndex() == 0 && pciBus.equals("pcie.0");
+        if (drv == null || q35BuiltIn) { // q35's own AHCI is SATA controller 0, as libvirt leaves it out
             return null;
         }
         ObjectNode dev = QmpJson.obj("driver", drv, "id", c.getAlias());
