@@ -5,6 +5,7 @@ import org.jvirt.api.ErrorDomain;
 import org.jvirt.api.VirtException;
 import org.jvirt.driver.xen.internal.xl.XlConfig;
 import org.jvirt.driver.xen.internal.xl.XlConverter;
+import org.jvirt.xml.DiskDef;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.DomainXml;
 
@@ -38,10 +39,27 @@ public final class XenNative {
         return (XEN_XM.equals(format) ? XlConverter.toXm(def) : XlConverter.toXl(def)).format();
     }
 
-    /** The XML of a model after the driver's parse pipeline. */
+    /**
+     * The XML of a model after the driver's parse pipeline. What only libvirt's XML reader does is undone:
+     * libvirt converts a config to its model directly, so a disk without a source keeps the type the
+     * config gave it (the XML reader would make it a file).
+     */
     static String normalise(DomainDef def, XenXmlHooks hooks) {
         String first = DomainXml.format(def, DomainXml.Format.INACTIVE);
-        return DomainXml.format(DomainXml.parse(first, hooks), DomainXml.Format.INACTIVE);
+        DomainDef parsed = DomainXml.parse(first, hooks);
+        java.util.Map<String, String> sourcelessTypes = new java.util.HashMap<>();
+        for (DiskDef d : def.getDisks()) {
+            if (d.getSourcePath() == null && d.getSourceNode() == null && d.getType() != null) {
+                sourcelessTypes.put(d.getTargetDev(), d.getType());
+            }
+        }
+        for (DiskDef d : parsed.getDisks()) {
+            String type = sourcelessTypes.get(d.getTargetDev());
+            if (d.getSourcePath() == null && d.getSourceNode() == null && type != null) {
+                d.setType(type);
+            }
+        }
+        return DomainXml.format(parsed, DomainXml.Format.INACTIVE);
     }
 
     private static void requireKnown(String format) {
