@@ -93,10 +93,10 @@ for side in jvirtd libvirtd; do
   uri=$JURI; [[ $side == libvirtd ]] && uri=$LURI
   for i in $(seq 8); do "$WORK/rpcbench" "$uri" getinfo "$N" > "$WORK/c$i.txt" & done; wait
   echo "$side: $(cat "$WORK"/c*.txt | awk '/^getinfo/ {s += $(NF-1)} /^client cpu/ {c += $3; k++} \
-    END {printf "%.0f calls/s; the clients' own CPU %.1f us/call", s, c / k}')"
+    END {printf "%.0f calls/s; each client process used %.1f us of CPU per call", s, c / k}')"
 done
-# the clients' CPU bounds the aggregate on this machine: all cores busy with clients alone give
-echo "ceiling with a daemon that costs nothing: $(nproc) cores / the clients' CPU per call (see above)"
+# the clients' own CPU bounds the aggregate on this machine: all cores busy with clients alone give
+echo "ceiling with a daemon that costs nothing: $(nproc) cores / the client CPU per call (see above)"
 echo "== 1,000 connections held: daemon RSS"
 for side in jvirtd libvirtd; do
   uri=$JURI; pid=$(jvirtd_pid); [[ $side == libvirtd ]] && { uri=$LURI; pid=$LNS; }

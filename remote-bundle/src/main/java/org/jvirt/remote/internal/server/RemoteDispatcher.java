@@ -85,15 +85,14 @@ final class RemoteDispatcher {
     }
 
     /**
-     * Whether a call is answered on the client's own thread: the handshake and the procedures that only read
-     * (libvirt runs its high-priority procedures apart from the others in the same spirit). Changes, which
-     * may take long (start, save, migrate), go to the worker pool so that this client's other packets,
-     * keepalive and stream data, keep flowing.
+     * Whether a call is answered where it was read (the selector loop, or a tls client's thread): the
+     * handshake, opening and closing the connection, and the procedures that only read (libvirt runs its
+     * high-priority procedures apart from the others in the same spirit). Changes, which may take long
+     * (start, save, migrate), go to the worker pool so that this client's other packets, keepalive and
+     * stream data, keep flowing. A quick call that blocks after all holds the loop for at most its stall
+     * limit (see {@code SelectorLoop}).
      */
     boolean isQuick(MessageHeader h) {
-        if (h.procedure() == RemoteProtocol.CONNECT_OPEN || h.procedure() == RemoteProtocol.CONNECT_CLOSE) {
-            return false;
-        }
         Procedure p = Procedure.byNumber(h.procedure());
         if (p == null) {
             return LegacyProcedures.byNumber(h.procedure()) == null; // handshake calls, unknown procedures
