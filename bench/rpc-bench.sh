@@ -85,7 +85,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== getInfo round trip, client and daemon on core 0 ($N calls after warm-up)"
 for side in jvirtd libvirtd; do
   uri=$JURI; [[ $side == libvirtd ]] && uri=$LURI
-  "$WORK/rpcbench" "$uri" getinfo 5000 > /dev/null   # warm-up (JIT)
+  "$WORK/rpcbench" "$uri" getinfo 100000 > /dev/null   # warm-up: the JIT compiles the whole path before the timed run
   echo "$side: $(taskset -c 0 "$WORK/rpcbench" "$uri" getinfo "$N" | tr '\n' ' ')"
 done
 echo "== 8 concurrent client processes (unpinned), aggregate calls/s"
@@ -103,12 +103,16 @@ for side in jvirtd libvirtd; do
   "$WORK/rpcbench" "$uri" hold 1000 6 > /dev/null & H=$!
   sleep 5; echo "$side: $(rss "$pid") with 1,000 connections"; wait "$H"
 done
-echo "== virsh list --all, whole process, 20 runs (median ms)"
-for side in jvirtd libvirtd; do
-  uri=$JURI; [[ $side == libvirtd ]] && uri=$LURI
-  ts=(); for _ in $(seq 20); do s=$(date +%s%N); virsh -c "$uri" list --all > /dev/null; ts+=($(( ($(date +%s%N) - s) / 1000000 ))); done
-  echo "$side: $(printf '%s\n' "${ts[@]}" | sort -n | sed -n 10p) ms"
+echo "== virsh list --all, whole process, 40 runs each, alternating (median ms)"
+for uri in "$JURI" "$LURI"; do for _ in $(seq 5); do virsh -c "$uri" list --all > /dev/null; done; done
+jt=(); lt=()
+for _ in $(seq 40); do
+  s=$(date +%s%N); virsh -c "$JURI" list --all > /dev/null; jt+=($(( ($(date +%s%N) - s) / 1000 )))
+  s=$(date +%s%N); virsh -c "$LURI" list --all > /dev/null; lt+=($(( ($(date +%s%N) - s) / 1000 )))
 done
+median() { printf '%s\n' "$@" | sort -n | sed -n 20p | awk '{printf "%.1f ms", $1 / 1000}'; }
+echo "jvirtd: $(median "${jt[@]}")"
+echo "libvirtd: $(median "${lt[@]}")"
 echo "== TLS (inside libvirtd's namespace for libvirtd; loopback for jvirtd): getInfo round trip and set-up"
 "$WORK/rpcbench" "test+tls://localhost:26514/default?pkipath=$P/client" getinfo 2000 > /dev/null
 echo "jvirtd: $("$WORK/rpcbench" "test+tls://localhost:26514/default?pkipath=$P/client" getinfo "$N")"

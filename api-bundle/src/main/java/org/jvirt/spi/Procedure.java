@@ -178,14 +178,17 @@ public enum Procedure {
 
     /** The SPI method this procedure calls (looked up once, when the table is loaded). */
     public Method method() {
-        Method m = METHODS.get(this);
+        Method m = Methods.BY_PROCEDURE.get(this);
         if (m == null) {
             throw new IllegalStateException("no SPI method " + owner.getSimpleName() + "." + method);
         }
         return m;
     }
 
-    private static final Map<Procedure, Method> METHODS = methods();
+    /** Looked up when first asked for (a holder class): drivers that only check flags never pay for it. */
+    private static final class Methods {
+        static final Map<Procedure, Method> BY_PROCEDURE = methods();
+    }
 
     private static Map<Procedure, Method> methods() {
         Map<Procedure, Method> m = new java.util.EnumMap<>(Procedure.class);

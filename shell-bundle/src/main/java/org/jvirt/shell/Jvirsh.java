@@ -72,6 +72,14 @@ public final class Jvirsh {
     private static void cdsWarmup() {
         PrintStream sink = new PrintStream(java.io.OutputStream.nullOutputStream());
         run(new String[] {"-c", "test:///default", "list", "--all"}, sink, sink, InputStream.nullInputStream());
+        // the daemon's client: a connection attempt to a socket nobody serves loads the channel classes, the
+        // procedure table's method lookup and the executors its reader, events and keepalive run on
+        run(new String[] {"-c", "test+unix:///default?socket=/nonexistent/jvirsh-cds-warmup", "list"}, sink, sink,
+                InputStream.nullInputStream());
+        org.jvirt.spi.Procedure.CONNECT_GET_TYPE.method();
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor().shutdownNow();
+        java.util.concurrent.Executors.newSingleThreadExecutor().shutdownNow();
+        new java.util.concurrent.CompletableFuture<Void>().complete(null);
         for (String c : WARM_CLASSES) {
             try {
                 Class.forName(c, true, Jvirsh.class.getClassLoader());
