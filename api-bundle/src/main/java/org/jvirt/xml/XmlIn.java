@@ -46,7 +46,7 @@ final class XmlIn {
      * libvirt's "(domain_definition)" does.
      */
     static XmlNode read(String xml, String what) {
-        if (xml == null || xml.isBlank()) {
+        if (xml == null) {
             throw xmlError("(" + what + "):1: empty document");
         }
         return XmlPullParser.parse(xml, what);

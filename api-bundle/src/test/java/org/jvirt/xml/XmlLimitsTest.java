@@ -111,7 +111,7 @@ class XmlLimitsTest {
         // a valid document passes
         DomainXml.parse(HEAD, DomainXmlHooks.NONE, true);
         // well-formedness comes first, as libvirt parses before it validates
-        assertEquals(ErrorCode.XML_ERROR, assertThrows(VirtException.class,
+        assertEquals(ErrorCode.XML_DETAIL, assertThrows(VirtException.class,
                 () -> DomainXml.parse("<domain>", DomainXmlHooks.NONE, true)).code());
     }
 

@@ -313,7 +313,7 @@ class TestDriverApiTest {
                 Set.of(ModifyFlag.CONFIG));
         assertFalse(test.getXMLDesc(Set.of(XmlFlag.INACTIVE)).contains("52:54:00:00:00:01"));
         assertTrue(test.getXMLDesc().contains("52:54:00:00:00:01"));
-        fails(ErrorCode.XML_ERROR, () -> test.attachDevice("<disk"));
+        fails(ErrorCode.XML_DETAIL, () -> test.attachDevice("<disk"));
     }
 
     @Test
@@ -384,7 +384,7 @@ class TestDriverApiTest {
         tran.destroy();
         fails(ErrorCode.NO_NETWORK, () -> conn.networkLookupByName("extra"));
         assertTrue(def.getXMLDesc().contains("<bridge name='virbr0'"));
-        fails(ErrorCode.XML_ERROR, () -> conn.networkDefineXML("<network><name>x"));
+        fails(ErrorCode.XML_DETAIL, () -> conn.networkDefineXML("<network><name>x"));
     }
 
     @Test
@@ -444,7 +444,7 @@ class TestDriverApiTest {
         fails(ErrorCode.INVALID_ARG, () -> conn.lookupByUUIDString("not-a-uuid"));
         fails(ErrorCode.INVALID_ARG, () -> conn.defineXML(""));
         fails(ErrorCode.NO_DOMAIN, () -> conn.lookupById(42));
-        fails(ErrorCode.XML_ERROR, () -> conn.defineXML("<domain type='test'><name>x</name"));
+        fails(ErrorCode.XML_DETAIL, () -> conn.defineXML("<domain type='test'><name>x</name"));
         fails(ErrorCode.XML_ERROR, () -> conn.defineXML("<domain type='test'><memory>1</memory></domain>"));
         assertEquals(1, conn.listAllDomains().size(), "nothing was defined by the bad calls");
         Domain exe = conn.defineXML(SMALL.replace("hvm", "exe"));
