@@ -160,7 +160,11 @@ public final class DomainXml {
                     if (c.getText() == null || c.getText().isBlank()) {
                         throw XmlIn.xmlError("malformed uuid element");
                     }
-                    def.setUuid(XmlIn.uuid(c.getText(), "uuid"));
+                    try {
+                        def.setUuid(XmlIn.uuid(c.getText(), "uuid"));
+                    } catch (VirtException e) {
+                        throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.DOMAIN, "malformed uuid element");
+                    }
                     break;
                 case "title": def.setTitle(c.getText() == null ? "" : c.getText()); break;
                 case "description": def.setDescription(c.getText() == null ? "" : c.getText()); break;
@@ -213,7 +217,7 @@ public final class DomainXml {
             }
         }
         if (def.getName() == null) {
-            throw XmlIn.xmlError("missing name information in <name>");
+            throw new VirtException(ErrorCode.NO_NAME, ErrorDomain.DOMAIN, null); // libvirt: no detail
         }
         if (def.getName().indexOf('/') >= 0) {
             throw XmlIn.xmlError("name " + def.getName() + " cannot contain '/'");
@@ -291,7 +295,8 @@ public final class DomainXml {
     private static String lifecycle(XmlNode c, Set<String> allowed) {
         String v = c.getText() == null ? "" : c.getText().trim();
         if (!allowed.contains(v)) {
-            throw XmlIn.xmlError("invalid " + c.getName() + " value: '" + v + "'");
+            throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                    "unknown " + c.getName() + " action: " + v);
         }
         return v;
     }
@@ -316,7 +321,11 @@ public final class DomainXml {
             } catch (NumberFormatException e) {
                 throw XmlIn.xmlError("current vcpus count must be an integer in <vcpu current='" + cur + "'>");
             }
-            if (n <= 0 || n > max) {
+            if (n > max) {
+                throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN,
+                        "maximum vCPU count must not be less than current vCPU count");
+            }
+            if (n <= 0) {
                 throw XmlIn.xmlError("requested vcpus (" + cur + ") is invalid or greater than max allowable vcpus ("
                     + max + ") in <vcpu>");
             }
@@ -341,7 +350,7 @@ public final class DomainXml {
                 case "type": {
                     String t = c.getText() == null ? "" : c.getText().trim();
                     if (!OS_TYPES.contains(t)) {
-                        throw XmlIn.xmlError("unknown OS type '" + t + "' in <os><type>");
+                        throw new VirtException(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.DOMAIN, "unknown OS type '" + t + "'");
                     }
                     os.setType(t);
                     os.setArch(c.attr("arch"));

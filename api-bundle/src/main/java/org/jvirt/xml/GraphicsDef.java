@@ -114,6 +114,14 @@ public final class GraphicsDef extends DeviceBase implements DeviceDef {
                 throw XmlIn.xmlError("unknown graphics device type '" + d.type + "'");
         }
         if (port != null) {
+            if (d.type.equals("vnc") || d.type.equals("rdp")) {
+                try {
+                    Integer.parseInt(port.trim());
+                } catch (NumberFormatException e) {
+                    throw new org.jvirt.api.VirtException(org.jvirt.api.ErrorCode.INTERNAL_ERROR,
+                            org.jvirt.api.ErrorDomain.DOMAIN, "cannot parse " + d.type + " port " + port);
+                }
+            }
             d.port = XmlIn.integer(port, "graphics port");
             if (d.port < -1) {
                 throw XmlIn.xmlError("invalid graphics port '" + port + "'");

@@ -1,5 +1,11 @@
 package org.jvirt.xml;
 
+import org.jvirt.api.VirtException;
+
+import org.jvirt.api.ErrorDomain;
+
+import org.jvirt.api.ErrorCode;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +44,11 @@ public final class NetworkXml {
                     if (c.getText() == null || c.getText().isBlank()) {
                         throw XmlIn.xmlError("malformed uuid element");
                     }
-                    def.setUuid(XmlIn.uuid(c.getText(), "uuid"));
+                    try {
+                        def.setUuid(XmlIn.uuid(c.getText(), "uuid"));
+                    } catch (VirtException e) {
+                        throw new VirtException(ErrorCode.INTERNAL_ERROR, ErrorDomain.NETWORK, "malformed uuid element");
+                    }
                     break;
                 case "forward": {
                     String mode = c.attr("mode");
@@ -91,7 +101,7 @@ public final class NetworkXml {
             }
         }
         if (def.getName() == null) {
-            throw XmlIn.xmlError("missing name information in <name> of network");
+            throw new VirtException(ErrorCode.NO_NAME, ErrorDomain.NETWORK, null); // libvirt: no detail
         }
         if (def.getName().indexOf('/') >= 0) {
             throw XmlIn.xmlError("name " + def.getName() + " cannot contain '/'");
