@@ -112,7 +112,7 @@ final class AttributeRules {
             String attribute = b.get(b.size() - 1);
             for (XmlNode n : find(root, b.subList(0, b.size() - 1))) {
                 String v = n.attr(attribute);
-                if (v != null && DomainRules.parseSet(v) == null) {
+                if (v != null && Bitmaps.parse(v) == null) {
                     throw new VirtException(ErrorCode.INVALID_ARG, ErrorDomain.DOMAIN,
                         "Failed to parse bitmap '" + v + "'");
                 }

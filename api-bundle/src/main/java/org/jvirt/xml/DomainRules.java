@@ -227,7 +227,7 @@ final class DomainRules {
                 r.caches.add(new String[] {level, id, type});
             }
             for (XmlNode m : ct.children("monitor")) {
-                BitSet mv = parseSet(m.attr("vcpus"));
+                BitSet mv = Bitmaps.parse(m.attr("vcpus"));
                 if (mv == null) {
                     continue;
                 }
@@ -284,7 +284,7 @@ final class DomainRules {
 
     /** The group's vcpus cut to the domain's, or null when none are left (the group is then ignored). */
     private static BitSet vcpus(XmlNode n, int maxVcpus) {
-        BitSet b = parseSet(n.attr("vcpus"));
+        BitSet b = Bitmaps.parse(n.attr("vcpus"));
         if (b == null) {
             return null;
         }
@@ -292,36 +292,5 @@ final class DomainRules {
             b.clear(maxVcpus, b.length());
         }
         return b.isEmpty() ? null : b;
-    }
-
-    /** A libvirt bitmap ("0-3,^2,5"), or null when it does not parse (the model reports that). */
-    static BitSet parseSet(String s) {
-        if (s == null) {
-            return null;
-        }
-        BitSet b = new BitSet();
-        for (String part : s.split(",")) {
-            String p = part.trim();
-            boolean neg = p.startsWith("^");
-            if (neg) {
-                p = p.substring(1);
-            }
-            int dash = p.indexOf('-');
-            try {
-                int lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).trim());
-                int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).trim());
-                if (lo < 0 || hi < lo || hi > 65535) {
-                    return null;
-                }
-                if (neg) {
-                    b.clear(lo, hi + 1);
-                } else {
-                    b.set(lo, hi + 1);
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return b;
     }
 }

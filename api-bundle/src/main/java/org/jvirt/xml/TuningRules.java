@@ -106,7 +106,7 @@ final class TuningRules {
     private static void threadSched(XmlNode cputune, String element, String attribute, Set<Long> known) {
         BitSet seen = new BitSet();
         for (XmlNode s : cputune.children(element)) {
-            BitSet map = DomainRules.parseSet(s.attr(attribute));
+            BitSet map = Bitmaps.parse(s.attr(attribute));
             if (map == null) {
                 continue;
             }
@@ -168,7 +168,7 @@ final class TuningRules {
             }
             String ns = memory.attr("nodeset");
             if (ns != null) {
-                BitSet b = DomainRules.parseSet(ns);
+                BitSet b = Bitmaps.parse(ns);
                 if (b != null && b.isEmpty()) {
                     throw unsupported("Invalid value of 'nodeset': " + ns);
                 }
@@ -217,7 +217,7 @@ final class TuningRules {
             if (ns == null) {
                 throw XmlIn.xmlError("Missing required nodeset attribute in memnode element");
             }
-            BitSet b = DomainRules.parseSet(ns);
+            BitSet b = Bitmaps.parse(ns);
             if (b != null && b.isEmpty()) {
                 throw unsupported("Invalid value of 'nodeset': " + ns);
             }
@@ -242,7 +242,7 @@ final class TuningRules {
                 m.setText(p.attr("size"));
                 kib = XmlIn.memoryKiB(m, "page");
             }
-            out.add(new Page(p, kib, DomainRules.parseSet(p.attr("nodeset"))));
+            out.add(new Page(p, kib, Bitmaps.parse(p.attr("nodeset"))));
         }
         return out;
     }

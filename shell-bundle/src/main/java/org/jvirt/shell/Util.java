@@ -35,20 +35,7 @@ final class Util {
 
     /** A CPU set as libvirt formats bitmaps: "0-3,6,8-9". */
     static String cpuRanges(BitSet set) {
-        StringBuilder b = new StringBuilder();
-        int i = set.nextSetBit(0);
-        while (i >= 0) {
-            int end = set.nextClearBit(i) - 1;
-            if (b.length() > 0) {
-                b.append(',');
-            }
-            b.append(i);
-            if (end > i) {
-                b.append('-').append(end);
-            }
-            i = set.nextSetBit(end + 1);
-        }
-        return b.toString();
+        return org.jvirt.xml.Bitmaps.format(set);
     }
 
     /** The text of the first element with this tag inside the given section, or null. */

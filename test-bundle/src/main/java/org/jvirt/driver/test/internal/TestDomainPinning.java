@@ -13,6 +13,7 @@ import org.jvirt.api.NodeInfo;
 import org.jvirt.api.VirtException;
 import org.jvirt.spi.DomainRef;
 import org.jvirt.spi.support.DomainList;
+import org.jvirt.xml.Bitmaps;
 import org.jvirt.xml.DomainDef;
 import org.jvirt.xml.XmlNode;
 
@@ -61,7 +62,7 @@ final class TestDomainPinning {
                 pin = new XmlNode("emulatorpin");
                 insertInOrder(cputune, pin);
             }
-            pin.attr("cpuset", CpuSets.format(cpumap));
+            pin.attr("cpuset", Bitmaps.format(cpumap));
         }
     }
 
@@ -72,7 +73,7 @@ final class TestDomainPinning {
             DomainDef def = DomainList.modificationImpact(d, flags).live() ? d.live : d.persistent;
             XmlNode cputune = cputune(def, false);
             BitSet map = cputune == null || cputune.child("emulatorpin") == null ? null
-                    : CpuSets.parse(cputune.child("emulatorpin").attr("cpuset"));
+                    : Bitmaps.parse(cputune.child("emulatorpin").attr("cpuset"));
             return cut(map != null ? map : defaultMap(def), maplen);
         }
     }
@@ -82,7 +83,7 @@ final class TestDomainPinning {
         XmlNode cputune = cputune(def, true);
         cputune.getChildren().removeIf(n -> n.getName().equals("vcpupin") && String.valueOf(vcpu).equals(n.attr("vcpu")));
         insertInOrder(cputune, new XmlNode("vcpupin").attr("vcpu", String.valueOf(vcpu))
-                .attr("cpuset", CpuSets.format(cpus)));
+                .attr("cpuset", Bitmaps.format(cpus)));
     }
 
     /** libvirt's order of {@code <cputune>}'s children; vcpupins by vCPU. */
@@ -115,7 +116,7 @@ final class TestDomainPinning {
         }
         for (XmlNode pin : cputune.children("vcpupin")) {
             if (String.valueOf(vcpu).equals(pin.attr("vcpu"))) {
-                return CpuSets.parse(pin.attr("cpuset"));
+                return Bitmaps.parse(pin.attr("cpuset"));
             }
         }
         return null;
@@ -123,7 +124,7 @@ final class TestDomainPinning {
 
     /** The definition's {@code <vcpu cpuset>}, else every CPU of the host (VIR_NODEINFO_MAXCPUS). */
     private BitSet defaultMap(DomainDef def) {
-        BitSet cpuset = CpuSets.parse(def.getCpuset());
+        BitSet cpuset = Bitmaps.parse(def.getCpuset());
         if (cpuset != null) {
             return cpuset;
         }
