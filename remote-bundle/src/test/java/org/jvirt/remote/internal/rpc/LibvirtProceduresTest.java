@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -81,12 +82,18 @@ class LibvirtProceduresTest {
         }
     }
 
-    /** With libvirt's sources at hand (LIBVIRT_SRC, or /tmp/src/libvirt), the numbers and names are theirs. */
+    /**
+     * With libvirt's sources at hand (LIBVIRT_SRC, /tmp/src/libvirt, or the unpacked Debian source that
+     * test-bundle's LibvirtCorpusTest fetches into ~/.cache/jvirt/libvirt-source under CI), the numbers and
+     * names are theirs. Under CI=true the sources must be there.
+     */
     @Test
     void numbersAndNamesAreRemoteProtocolXs() throws IOException {
-        Path x = Path.of(System.getenv().getOrDefault("LIBVIRT_SRC", "/tmp/src/libvirt"),
-                "src/remote/remote_protocol.x");
-        Assumptions.assumeTrue(Files.isReadable(x), "no libvirt sources");
+        Path x = remoteProtocolX();
+        if (x == null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("libvirt's sources (remote_protocol.x) are missing, and CI=true requires them");
+        }
+        Assumptions.assumeTrue(x != null, "no libvirt sources");
         Map<Integer, String> theirs = new TreeMap<>();
         Matcher m = Pattern.compile("REMOTE_PROC_([A-Z0-9_]+) = (\\d+)").matcher(Files.readString(x));
         while (m.find()) {
@@ -95,5 +102,23 @@ class LibvirtProceduresTest {
         Map<Integer, String> ours = new TreeMap<>();
         LibvirtProcedures.all().forEach(e -> ours.put(e.number(), e.name()));
         assertEquals(theirs, ours);
+    }
+
+    private static Path remoteProtocolX() throws IOException {
+        List<Path> roots = new java.util.ArrayList<>();
+        roots.add(Path.of(System.getenv().getOrDefault("LIBVIRT_SRC", "/tmp/src/libvirt")));
+        Path cache = Path.of(System.getProperty("user.home"), ".cache/jvirt/libvirt-source");
+        if (Files.isDirectory(cache)) {
+            try (java.util.stream.Stream<Path> s = Files.list(cache)) {
+                s.filter(Files::isDirectory).sorted().forEach(roots::add);
+            }
+        }
+        for (Path root : roots) {
+            Path x = root.resolve("src/remote/remote_protocol.x");
+            if (Files.isReadable(x)) {
+                return x;
+            }
+        }
+        return null;
     }
 }
